@@ -1,0 +1,79 @@
+"""Command line: `python -m bot serve | chat | …` (also installed as `yibao-bot`)."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as e:
+        sys.exit(f"configuration error:\n{e}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from aiohttp import web
+
+    from bot.server import create_app
+
+    settings = _settings(port=args.port, host=args.host)
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+def cmd_chat(args: argparse.Namespace) -> None:
+    from adapters.console import ConsoleChat
+    from bot.runtime import build_services
+
+    async def run() -> None:
+        services = build_services(_settings())
+        chat = ConsoleChat(services.engine, services.translator, args.user, args.lang)
+        try:
+            if args.jsonl:
+                await chat.run_jsonl(sys.stdin, sys.stdout)
+            else:
+                await chat.run_interactive(sys.stdin, sys.stdout)
+        finally:
+            await services.close()
+
+    asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the HTTP server (webhooks for the configured channels)")
+    serve.add_argument("--port", type=int, default=None, help="default: PORT or 8080")
+    serve.add_argument("--host", default=None, help="default: HOST or 0.0.0.0")
+    serve.set_defaults(func=cmd_serve)
+
+    chat = sub.add_parser("chat", help="chat with the bot in this terminal")
+    chat.add_argument("--jsonl", action="store_true", help="read one message per stdin line, print one JSON per turn")
+    chat.add_argument("--lang", choices=["zh-CN", "en"], default=None, help="language for a new conversation")
+    chat.add_argument("--user", default="console-user", help="user id (same id = same conversation)")
+    chat.set_defaults(func=cmd_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    level = args.log_level or Settings.model_fields["log_level"].default
+    try:
+        level = args.log_level or Settings().log_level
+    except ValidationError:
+        pass
+    # Logs go to stderr so that `chat --jsonl` keeps stdout clean.
+    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Typed settings read from the environment (and an optional `.env` file). Secrets are `SecretStr`.
+
+Built once by the CLI and passed down; nothing imports a settings instance at module level.
+"""
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOCALES = ("zh-CN", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # core
+    redis_url: SecretStr | None = Field(None, description="redis://… ; unset = embedded in-process store")
+    port: int = Field(8080, ge=1, le=65535)
+    host: str = "0.0.0.0"
+    default_locale: str = "zh-CN"
+    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=60, description="idle sessions expire after this")
+    dedup_ttl_seconds: int = Field(24 * 3600, ge=60, description="how long a message id is remembered")
+    lock_ttl_ms: int = Field(10_000, ge=100, description="per-session lock lifetime")
+    lock_wait_seconds: float = Field(8.0, gt=0, description="how long a message waits for its session lock")
+    history_limit: int = Field(20, ge=1, le=200, description="steps kept for 返回上一步")
+    log_level: str = "INFO"
+    hotline: str = "12333"
+
+    # WeChat official account (adapters/wechat.py)
+    wechat_token: SecretStr | None = None
+    wechat_appid: str | None = None
+    wechat_appsecret: SecretStr | None = None
+    wechat_aes_key: SecretStr | None = None
+    wechat_api_base: str = "https://api.weixin.qq.com/cgi-bin/"
+
+    # Telegram (adapters/telegram.py)
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+    public_url: str | None = None
+
+    # operator handoff (bot/handoff.py)
+    operator_chat_id: int | None = None
+    operator_api_token: SecretStr | None = None
+    operator_hours: str = "Mon-Fri 09:00-17:30"
+
+    # announcements (bot/announce.py)
+    admin_token: SecretStr | None = None
+    admin_telegram_ids: str = ""
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, v: str) -> str:
+        from bot.i18n import normalize_locale
+
+        loc = normalize_locale(v)
+        if loc is None:
+            raise ValueError(f"unsupported locale {v!r}; use one of {', '.join(LOCALES)}")
+        return loc

@@ -1,0 +1,92 @@
+"""Per-message pipeline: de-duplicate, lock, load → run the dialogue → save, unlock.
+
+Two Redis round trips on the normal path (`RedisSessionStore.begin` and `.commit`, each one Lua
+script). The session is read only after the lock is held — the ordering aiogram's FSM middleware
+documents for its issue 1317 — so two messages of one user never interleave, and a message id seen
+before returns the stored turn instead of advancing the flow again (WeChat retries 3×, Telegram
+re-delivers unacknowledged updates).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from typing import Awaitable, Callable, Protocol
+
+from bot.messages import Incoming, Turn
+from bot.privacy import mask
+from bot.sessions import RedisSessionStore, Session, SessionKey
+
+log = logging.getLogger(__name__)
+
+EffectHandler = Callable[[Incoming, Turn], Awaitable[None]]
+
+
+class Dialogue(Protocol):
+    def handle(self, session: Session, msg: Incoming) -> Turn: ...
+
+    def new_session(self, msg: Incoming) -> Session: ...
+
+
+class SessionBusy(RuntimeError):
+    """The user's session stayed locked longer than ``lock_wait`` (another message is still running)."""
+
+
+class Engine:
+    def __init__(
+        self,
+        store: RedisSessionStore,
+        dialogue: Dialogue,
+        *,
+        lock_ttl_ms: int = 10_000,
+        lock_wait: float = 8.0,
+        dedup_ttl: int = 24 * 3600,
+    ) -> None:
+        self.store = store
+        self.dialogue = dialogue
+        self.lock_ttl_ms = lock_ttl_ms
+        self.lock_wait = lock_wait
+        self.dedup_ttl = dedup_ttl
+        self.effect_handlers: list[EffectHandler] = []
+
+    def on_effects(self, handler: EffectHandler) -> None:
+        """Run ``handler`` after each saved turn that carries effects (handoff requests, …)."""
+        self.effect_handlers.append(handler)
+
+    async def handle(self, msg: Incoming) -> Turn:
+        key = SessionKey(msg.channel, msg.user_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.lock_wait
+        delay = 0.002
+        while True:
+            token = secrets.token_hex(8)
+            status, payload = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms)
+            if status == "done":
+                return Turn.from_json(json.loads(payload), duplicate=True)
+            if status == "acquired":
+                session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
+                try:
+                    turn = self.dialogue.handle(session, msg)
+                except BaseException:
+                    await self.store.abort(key, msg.message_id, token)
+                    log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id, mask(msg.text))
+                    raise
+                turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
+                if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl):
+                    break
+                # The lock expired under us and someone else may have written: start again from a fresh load.
+                log.warning("session lock lost for %s; retrying message %s", key, msg.message_id)
+                continue
+            # locked by another message of this user, or this very message is in flight elsewhere
+            if loop.time() >= deadline:
+                raise SessionBusy(f"session {key} busy")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        if turn.effects:
+            for handler in self.effect_handlers:
+                try:
+                    await handler(msg, turn)
+                except Exception:
+                    log.exception("effect handler failed for %s", key)
+        return turn

@@ -1,0 +1,121 @@
+"""Fluent translations: every user-facing sentence lives in `locales/<locale>/*.ftl` under a stable id.
+
+The locale of the message being handled travels in a context variable (like aiogram's i18n core), so
+helpers deep in a flow never need it passed by hand; `Translator` is created once at start-up.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from fluent.runtime import FluentBundle, FluentResource
+
+from bot.messages import Reply, Text
+
+log = logging.getLogger(__name__)
+
+LOCALES_DIR = Path(os.environ.get("YIBAO_LOCALES_DIR", Path(__file__).resolve().parent.parent / "locales"))
+SUPPORTED = ("zh-CN", "en")
+current_locale: ContextVar[str] = ContextVar("current_locale", default="zh-CN")
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map platform language codes (zh, zh_CN, zh-hans, en-US, …) to a supported locale, or None."""
+    if not value:
+        return None
+    v = value.strip().replace("_", "-").lower()
+    if v.startswith("zh"):
+        return "zh-CN"
+    if v.startswith("en"):
+        return "en"
+    return None
+
+
+@contextmanager
+def use_locale(locale: str) -> Iterator[None]:
+    token = current_locale.set(locale)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A reply as plain text: what channels without rich UI show. ``options`` are (value, label)."""
+
+    text: str
+    options: tuple[tuple[str, str], ...] = ()
+
+    def numbered(self) -> str:
+        """Text followed by the options as a numbered list (answerable by number)."""
+        if not self.options:
+            return self.text
+        lines = [f"{i}. {label}" for i, (_, label) in enumerate(self.options, 1)]
+        return self.text + "\n\n" + "\n".join(lines)
+
+
+_ID_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9_-]*)\s*=", re.M)
+
+
+class Translator:
+    """Loads every `.ftl` file of each locale into one FluentBundle per locale."""
+
+    def __init__(self, directory: Path = LOCALES_DIR, default: str = "zh-CN") -> None:
+        self.default = default
+        self.bundles: dict[str, FluentBundle] = {}
+        for loc in SUPPORTED:
+            bundle = FluentBundle([loc], use_isolating=False)
+            for path in sorted((directory / loc).glob("*.ftl")):
+                errors = bundle.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+                if errors:
+                    raise ValueError(f"{path}: {errors}")
+            self.bundles[loc] = bundle
+
+    def ids(self, locale: str) -> set[str]:
+        return set(self.bundles[locale]._messages)  # fluent.runtime keeps parsed messages here
+
+    def has(self, key: str, locale: str | None = None) -> bool:
+        return self.bundles[locale or current_locale.get()].has_message(key)
+
+    def text(self, item: Text | str, locale: str | None = None, **params: object) -> str:
+        if isinstance(item, str):
+            item = Text(item, params)
+        loc = locale or current_locale.get()
+        for candidate in (loc, self.default):
+            bundle = self.bundles.get(candidate)
+            if bundle is not None and bundle.has_message(item.key):
+                msg = bundle.get_message(item.key)
+                if msg.value is None:
+                    break
+                args = {k: self._param(v, candidate) for k, v in item.params.items()}
+                out, errors = bundle.format_pattern(msg.value, args)
+                if errors:
+                    log.warning("locale %s id %s: %s", candidate, item.key, errors)
+                return out
+        log.error("missing locale id %s (%s)", item.key, loc)
+        return item.key
+
+    def _param(self, value: object, locale: str) -> object:
+        # A nested Text renders in the same locale, so a sentence can embed another translated phrase.
+        if isinstance(value, Text):
+            return self.text(value, locale)
+        if isinstance(value, (list, tuple)):
+            return self.text(Text("list-separator"), locale).join(str(self._param(v, locale)) for v in value)
+        return value
+
+    def render(self, reply: Reply, locale: str | None = None) -> Rendered:
+        loc = locale or current_locale.get()
+        text = "\n\n".join(self.text(t, loc) for t in reply.texts)
+        return Rendered(text, tuple((o.value, self.text(o.label, loc)) for o in reply.options))
+
+
+def ids_in_file(path: Path) -> set[str]:
+    """Message ids defined in one .ftl file (for the locale consistency test)."""
+    return set(_ID_RE.findall(path.read_text(encoding="utf-8")))

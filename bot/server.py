@@ -1,0 +1,52 @@
+"""The aiohttp application: one `create_app(settings)`; each channel adapter mounts its own routes."""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import AsyncIterator
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.runtime import Services, build_services
+
+log = logging.getLogger(__name__)
+
+SERVICES = web.AppKey("services", Services)
+
+# Adapter modules with `setup(app, services) -> bool` (True when the channel is configured and mounted).
+ADAPTERS = ("adapters.wechat", "adapters.telegram")
+
+
+async def healthz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    try:
+        await services.redis.ping()
+    except Exception as e:  # report, don't crash: a load balancer reads the status code
+        return web.json_response({"status": "degraded", "redis": str(e.__class__.__name__)}, status=503)
+    return web.json_response({"status": "ok", "channels": request.app["channels"]})
+
+
+def create_app(settings: Settings, services: Services | None = None) -> web.Application:
+    services = services or build_services(settings)
+    app = web.Application(client_max_size=256 * 1024)
+    app[SERVICES] = services
+    app["channels"] = []
+    app.router.add_get("/healthz", healthz)
+    for name in ADAPTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        if module.setup(app, services):
+            app["channels"].append(name.rsplit(".", 1)[1])
+    log.info("channels mounted: %s", ", ".join(app["channels"]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
+
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        yield
+        await services.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app

@@ -1,0 +1,154 @@
+"""Conversation sessions in Redis, keyed by channel + user.
+
+Key format (documented, stable): ``bot:{<channel>:<user_id>}:<part>`` with parts ``session``, ``lock``
+and ``dedup:<message_id>``. The braces are a Redis hash tag, so one user's keys share a cluster slot
+and the engine's scripts may touch them together.
+
+When no ``REDIS_URL`` is configured the same store runs on fakeredis in-process (Lua included), so
+there is one code path: the embedded store has exactly the Redis semantics, just not shared or durable.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import redis.asyncio as aioredis
+
+SESSION_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SessionKey:
+    channel: str
+    user_id: str
+
+    def __post_init__(self) -> None:
+        if not self.channel or not self.user_id:
+            raise ValueError("a session key needs both a channel and a user id")
+
+    def key(self, part: str) -> str:
+        return f"bot:{{{self.channel}:{self.user_id}}}:{part}"
+
+
+@dataclass
+class Session:
+    """What the bot remembers of one conversation. Never holds raw user text (PII stays out)."""
+
+    locale: str = "zh-CN"
+    flow: str | None = None
+    state: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    history: list[dict[str, Any]] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)  # values of the options last shown (for "1", "2", …)
+    step: int = 0
+    misunderstood: int = 0
+    pending: dict[str, Any] | None = None  # e.g. a proposed switch to another errand awaiting 是/否
+    handoff: dict[str, Any] | None = None  # set while a human operator owns the conversation
+    data: dict[str, Any] = field(default_factory=dict)  # feature-owned extras (subscriptions, …)
+    updated_at: float = 0.0
+    v: int = SESSION_VERSION
+
+    def dumps(self) -> str:
+        self.updated_at = time.time()
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, raw: str | bytes) -> "Session":
+        data = json.loads(raw)
+        known = {f for f in cls.__dataclass_fields__}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# KEYS: session, lock, dedup   ARGV: token, lock_ttl_ms
+# Returns {status, payload}: done+stored turn | pending (same message in flight) | locked | acquired+session.
+_BEGIN = """
+local d = redis.call('GET', KEYS[3])
+if d then
+  if d == '' then return {'pending', ''} end
+  return {'done', d}
+end
+if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  redis.call('SET', KEYS[3], '', 'PX', ARGV[2])
+  return {'acquired', redis.call('GET', KEYS[1]) or ''}
+end
+return {'locked', ''}
+"""
+
+# KEYS: session, lock, dedup   ARGV: token, session_json, session_ttl_s, turn_json, dedup_ttl_s
+# Compare-and-set: writes only while this caller still holds the lock.
+_COMMIT = """
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[3], ARGV[4], 'EX', ARGV[5])
+redis.call('DEL', KEYS[2])
+return 1
+"""
+
+# KEYS: lock, dedup   ARGV: token — give up without saving; a platform retry may process the message anew.
+_ABORT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1], KEYS[2])
+  return 1
+end
+return 0
+"""
+
+
+class RedisSessionStore:
+    """Sessions plus the engine's dedup/lock scripts, on an injected Redis client (real or fakeredis)."""
+
+    def __init__(self, redis: aioredis.Redis, ttl_seconds: int = 7 * 24 * 3600) -> None:
+        self.redis = redis
+        self.ttl = ttl_seconds
+        self._begin = redis.register_script(_BEGIN)
+        self._commit = redis.register_script(_COMMIT)
+        self._abort = redis.register_script(_ABORT)
+
+    # -- the plain four-method store -------------------------------------------------------------
+    async def get(self, key: SessionKey) -> Session | None:
+        raw = await self.redis.get(key.key("session"))
+        return Session.loads(raw) if raw else None
+
+    async def set(self, key: SessionKey, session: Session) -> None:
+        await self.redis.set(key.key("session"), session.dumps(), ex=self.ttl)
+
+    async def delete(self, key: SessionKey) -> None:
+        await self.redis.delete(key.key("session"))
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    # -- engine protocol: one round trip in, one round trip out ----------------------------------
+    async def begin(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int) -> tuple[str, str]:
+        status, payload = await self._begin(
+            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}")],
+            args=[token, lock_ttl_ms],
+        )
+        return _s(status), _s(payload)
+
+    async def commit(
+        self, key: SessionKey, message_id: str, token: str, session: Session, turn_json: str, dedup_ttl: int
+    ) -> bool:
+        ok = await self._commit(
+            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}")],
+            args=[token, session.dumps(), self.ttl, turn_json, dedup_ttl],
+        )
+        return bool(ok)
+
+    async def abort(self, key: SessionKey, message_id: str, token: str) -> None:
+        await self._abort(keys=[key.key("lock"), key.key(f"dedup:{message_id}")], args=[token])
+
+
+def _s(v: str | bytes) -> str:
+    return v.decode() if isinstance(v, bytes) else v
+
+
+def open_redis(url: str | None) -> aioredis.Redis:
+    """A real client for ``url``, or an in-process fakeredis server when ``url`` is empty."""
+    if url:
+        return aioredis.from_url(url, decode_responses=True)
+    import fakeredis
+
+    return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)

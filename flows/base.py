@@ -1,0 +1,158 @@
+"""Declarative conversation flows on `transitions`.
+
+A flow is data: `Question`s (states that fill one slot), `Outcome`s (leaf states that render guidance)
+and ordered `Route`s (the first whose condition holds wins). Each flow builds ONE `Machine(model=None)`
+at start-up; every step attaches a tiny `_Model` restored from the saved state name, fires ``next``,
+reads the new state and detaches it again (the transitions README's add_model/remove_model pattern).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from transitions import Machine
+
+from bot.messages import Option, Text
+
+Slots = Mapping[str, Any]
+
+
+class Cond:
+    """A named predicate over the slots; named so that diagrams and errors read well."""
+
+    def __init__(self, name: str, test: Callable[[Slots], bool]) -> None:
+        self.__name__ = name
+        self._test = test
+
+    def __call__(self, event_or_slots: Any) -> bool:
+        slots = event_or_slots.model.slots if hasattr(event_or_slots, "model") else event_or_slots
+        return bool(self._test(slots))
+
+    def __repr__(self) -> str:
+        return self.__name__
+
+    def __invert__(self) -> "Cond":
+        return Cond(f"not({self.__name__})", lambda s: not self._test(s))
+
+    def __and__(self, other: "Cond") -> "Cond":
+        return Cond(f"{self.__name__} and {other.__name__}", lambda s: self._test(s) and other._test(s))
+
+    def __or__(self, other: "Cond") -> "Cond":
+        return Cond(f"{self.__name__} or {other.__name__}", lambda s: self._test(s) or other._test(s))
+
+
+def slot_is(slot: str, *values: Any) -> Cond:
+    """True when ``slot`` holds one of ``values``."""
+    return Cond(f"{slot}={'|'.join(map(str, values))}", lambda s: s.get(slot) in values)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An answer button. ``when`` hides it unless the slots match; ``hint`` makes it show a hint and
+    ask the same question again instead of filling the slot (for 不清楚 where a hint helps)."""
+
+    value: str
+    label: str
+    when: Cond | None = None
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    state: str
+    slot: str
+    prompt: str
+    choices: tuple[Choice, ...]
+
+    def visible(self, slots: Slots) -> list[Choice]:
+        return [c for c in self.choices if c.when is None or c.when(slots)]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A leaf: renders its guidance from the slots, then offers follow-up options."""
+
+    state: str
+    render: Callable[[Slots], Sequence[Text]]
+    options: Callable[[Slots], Sequence[Option]] = lambda slots: ()
+
+
+@dataclass(frozen=True)
+class Route:
+    source: str
+    dest: str
+    when: Cond | None = None
+
+
+@dataclass
+class _Model:
+    slots: Slots
+    state: str = field(default="")
+
+
+class FlowError(RuntimeError):
+    pass
+
+
+class Flow:
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        start: str,
+        questions: Iterable[Question],
+        outcomes: Iterable[Outcome],
+        routes: Iterable[Route],
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.start = start
+        self.questions = {q.state: q for q in questions}
+        self.outcomes = {o.state: o for o in outcomes}
+        self.routes = tuple(routes)
+        overlap = set(self.questions) & set(self.outcomes)
+        if overlap:
+            raise FlowError(f"{name}: states both question and outcome: {overlap}")
+        states = [*self.questions, *self.outcomes]
+        for r in self.routes:
+            if r.source not in self.questions or r.dest not in states:
+                raise FlowError(f"{name}: bad route {r}")
+        self.machine = Machine(
+            model=None,
+            states=states,
+            transitions=[
+                {"trigger": "next", "source": r.source, "dest": r.dest, "conditions": [r.when] if r.when else []}
+                for r in self.routes
+            ],
+            initial=None,
+            send_event=True,
+            auto_transitions=False,
+            name=name,
+        )
+
+    def step(self, state: str, slots: Slots) -> str:
+        """The state after ``state`` given the slots (first route whose condition holds)."""
+        model = _Model(slots)
+        self.machine.add_model(model, initial=state)
+        try:
+            if not model.trigger("next"):
+                raise FlowError(f"{self.name}: no route out of {state} for {dict(slots)}")
+            return model.state
+        finally:
+            self.machine.remove_model(model)
+
+    def settle(self, state: str, slots: Slots) -> str:
+        """From ``state``, skip every question the slots already answer; return the first open state."""
+        seen = 0
+        while state in self.questions:
+            q = self.questions[state]
+            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots) if not c.hint}:
+                return state
+            state = self.step(state, slots)
+            seen += 1
+            if seen > len(self.questions):
+                raise FlowError(f"{self.name}: route loop at {state}")
+        return state
+
+    def is_outcome(self, state: str | None) -> bool:
+        return state in self.outcomes

@@ -1,0 +1,333 @@
+"""The dialogue manager: one step of a conversation, pure and synchronous.
+
+Given the saved `Session` and one `Incoming`, decide what the message means — a global command, a
+pressed option, an answer to the current question, a new errand — update the session and return a
+`Turn`. Order of precedence: stale buttons, privacy guard, global commands, option values/numbers,
+answers by meaning, then free-text understanding. No I/O happens here; the engine saves the session.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from urllib.parse import parse_qsl, urlencode
+
+from bot.i18n import Translator, normalize_locale
+from bot.messages import Incoming, Option, Reply, Text, Turn
+from bot.privacy import contains_sensitive_number
+from bot.sessions import Session
+from flows.base import Flow, Question
+from flows.understanding import Understander, normalize
+
+MENU_STATE = "menu"
+CLOSED_STATE = "closed"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    key: str  # value "flow:<key>" in the menu
+    label: str
+    flow: str
+    prefill: Mapping[str, Any] = field(default_factory=dict)
+
+
+def flow_value(flow: str, prefill: Mapping[str, Any] | None = None) -> str:
+    """The option value that starts ``flow`` with some slots already known."""
+    return f"flow:{flow}" + (f"?{urlencode(dict(prefill))}" if prefill else "")
+
+
+@dataclass
+class _Out:
+    texts: list[Text] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list)
+    intent: str | None = None
+    effects: list[dict[str, Any]] = field(default_factory=list)
+
+    def say(self, key: str, **params: Any) -> None:
+        self.texts.append(Text(key, params))
+
+
+class Dialogue:
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        translator: Translator,
+        understander: Understander | None = None,
+        *,
+        menu: tuple[MenuEntry, ...] = (),
+        history_limit: int = 20,
+        default_locale: str = "zh-CN",
+        hotline: str = "12333",
+    ) -> None:
+        self.flows = dict(flows)
+        self.tr = translator
+        self.nlu = understander or Understander()
+        self.menu = tuple(m for m in menu if m.flow in self.flows)
+        self.history_limit = history_limit
+        self.default_locale = default_locale
+        self.hotline = hotline
+
+    # -- entry points -----------------------------------------------------------------------------
+    def new_session(self, msg: Incoming) -> Session:
+        return Session(locale=normalize_locale(msg.locale) or self.default_locale, state=None)
+
+    def handle(self, s: Session, msg: Incoming) -> Turn:
+        shown_at = s.step
+        s.step += 1
+        out = _Out()
+        first_contact = s.state is None
+        if first_contact:
+            s.state = MENU_STATE
+        if msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at:
+            out.intent = "stale"
+            out.say("common-stale-button")
+            self._reprompt(s, out)
+        elif contains_sensitive_number(msg.text):
+            out.intent = "privacy"
+            out.say("common-privacy-warning")
+            self._reprompt(s, out)
+        else:
+            self._dispatch(s, msg, out, first_contact)
+        return Turn(
+            replies=(Reply(tuple(out.texts), tuple(out.options)),),
+            locale=s.locale,
+            step=s.step,
+            flow=s.flow,
+            state=s.state,
+            slots=dict(s.slots),
+            intent=out.intent,
+            handoff=s.handoff is not None,
+            effects=tuple(out.effects),
+        )
+
+    # -- dispatch -----------------------------------------------------------------------------------
+    def _dispatch(self, s: Session, msg: Incoming, out: _Out, first_contact: bool) -> None:
+        text = msg.text or ""
+        if msg.payload is not None:
+            return self._choose(s, msg.payload, out)
+        cmd = self.nlu.command(text)
+        if cmd:
+            return self._command(s, cmd, out)
+        value = self._option_by_number(s, text)
+        if value is not None:
+            return self._choose(s, value, out)
+        if s.pending:
+            yes_no = self.nlu.match_choice(text, "_confirm", self._labelled(s, ["yes", "no"]))
+            if yes_no is not None:
+                return self._choose(s, yes_no, out)
+            s.pending = None
+        question = self._question(s)
+        if question is not None:
+            value = self.nlu.match_choice(text, question.slot, self._labelled_choices(s, question))
+            if value is not None:
+                return self._answer(s, question, value, out)
+            return self._free_text_in_flow(s, text, out)
+        return self._free_text_idle(s, text, out, first_contact)
+
+    def _option_by_number(self, s: Session, text: str) -> str | None:
+        t = normalize(text)
+        if t.isdigit() and 1 <= int(t) <= len(s.options):
+            return s.options[int(t) - 1]
+        return None
+
+    def _choose(self, s: Session, value: str, out: _Out) -> None:
+        """Act on an option value (pressed button, number, or recognised label)."""
+        if value.startswith("cmd:"):
+            return self._command(s, value[4:], out)
+        if value.startswith("flow:"):
+            name, _, query = value[5:].partition("?")
+            entry = next((m for m in self.menu if m.key == name), None)
+            if entry is not None:
+                return self._start_flow(s, entry.flow, {**entry.prefill, **dict(parse_qsl(query))}, out)
+            if name in self.flows:
+                return self._start_flow(s, name, dict(parse_qsl(query)), out)
+        if value in ("yes", "no") and s.pending:
+            pending, s.pending = s.pending, None
+            if value == "yes":
+                return self._start_flow(s, pending["flow"], pending.get("slots", {}), out)
+            out.intent = s.flow
+            return self._reprompt(s, out)
+        question = self._question(s)
+        if question is not None and value in {c.value for c in question.visible(s.slots)}:
+            return self._answer(s, question, value, out)
+        # A value that is not on offer any more (old keyboard, typed label of another step).
+        out.intent = "stale"
+        out.say("common-stale-button")
+        self._reprompt(s, out)
+
+    # -- flows --------------------------------------------------------------------------------------
+    def _question(self, s: Session) -> Question | None:
+        flow = self.flows.get(s.flow or "")
+        return flow.questions.get(s.state or "") if flow else None
+
+    def _start_flow(self, s: Session, name: str, prefill: Mapping[str, Any], out: _Out) -> None:
+        flow = self.flows[name]
+        self._push(s)
+        s.flow, s.slots, s.pending, s.misunderstood = name, dict(prefill), None, 0
+        out.intent = name
+        out.say("common-flow-start", title=Text(flow.title))
+        self._enter(s, flow.settle(flow.start, s.slots), out)
+
+    def _answer(self, s: Session, q: Question, value: str, out: _Out) -> None:
+        flow = self.flows[s.flow]  # type: ignore[index]
+        out.intent = s.flow
+        choice = next(c for c in q.visible(s.slots) if c.value == value)
+        s.misunderstood = 0
+        if choice.hint:
+            out.say(choice.hint)
+            return self._ask(s, q, out)
+        self._push(s)
+        s.slots[q.slot] = value
+        self._enter(s, flow.settle(flow.step(q.state, s.slots), s.slots), out)
+
+    def _enter(self, s: Session, state: str, out: _Out) -> None:
+        """Make ``state`` current in the session's flow and say what it needs."""
+        flow = self.flows[s.flow]  # type: ignore[index]
+        s.state = state
+        if state in flow.questions:
+            return self._ask(s, flow.questions[state], out)
+        outcome = flow.outcomes[state]
+        out.texts.extend(outcome.render(s.slots))
+        out.say("common-local-rules")
+        out.say("common-footer")
+        self._offer(s, self._after_outcome(flow, s), out)
+
+    def _after_outcome(self, flow: Flow, s: Session) -> list[Option]:
+        return list(flow.outcomes[s.state].options(s.slots)) or [  # type: ignore[index]
+            Option("cmd:menu", Text("opt-menu")),
+            Option("cmd:handoff", Text("opt-handoff")),
+            Option("cmd:exit", Text("opt-exit")),
+        ]
+
+    def _ask(self, s: Session, q: Question, out: _Out) -> None:
+        out.say(q.prompt)
+        self._offer(s, [Option(c.value, Text(c.label)) for c in q.visible(s.slots)], out)
+
+    def _offer(self, s: Session, options: list[Option], out: _Out) -> None:
+        options = [o for o in options if self._available(o.value)]
+        out.options = options
+        s.options = [o.value for o in options]
+
+    def _free_text_in_flow(self, s: Session, text: str, out: _Out) -> None:
+        u = self.nlu.understand(text)
+        if u.intent in self.flows and u.intent != s.flow:
+            s.pending = {"flow": u.intent, "slots": u.slots}
+            out.intent = u.intent
+            out.say("common-confirm-switch", title=Text(self.flows[u.intent].title))
+            return self._offer(s, [Option("yes", Text("opt-yes")), Option("no", Text("opt-no"))], out)
+        out.intent = "unknown"
+        self._not_understood(s, out, "common-not-understood-answer")
+        self._reprompt(s, out)
+
+    def _free_text_idle(self, s: Session, text: str, out: _Out, first_contact: bool) -> None:
+        value = self.nlu.match_choice(text, "_menu", self._labelled_menu(s))
+        if value is not None:
+            return self._choose(s, value, out)
+        u = self.nlu.understand(text)
+        if u.intent in self.flows:
+            return self._start_flow(s, u.intent, u.slots, out)
+        if u.intent == "handoff":
+            return self._command(s, "handoff", out)
+        out.intent = u.intent or "unknown"
+        if first_contact:
+            out.say("common-welcome")
+        else:
+            self._not_understood(s, out, "common-not-understood-idle")
+        self._show_menu(s, out)
+
+    def _not_understood(self, s: Session, out: _Out, key: str) -> None:
+        s.misunderstood += 1
+        out.say(key, hotline=self.hotline)
+        if s.misunderstood >= 2:
+            out.say("common-offer-handoff")
+
+    def _available(self, value: str) -> bool:
+        """False for options that start a flow this deployment does not have."""
+        if not value.startswith("flow:"):
+            return True
+        name = value[5:].partition("?")[0]
+        return name in self.flows or any(m.key == name for m in self.menu)
+
+    # -- commands -----------------------------------------------------------------------------------
+    def _command(self, s: Session, cmd: str, out: _Out) -> None:
+        out.intent = f"cmd:{cmd}"
+        s.pending = None
+        if cmd == "back":
+            return self._back(s, out)
+        if cmd == "restart":
+            s.flow, s.state, s.slots, s.history, s.misunderstood = None, MENU_STATE, {}, [], 0
+            out.say("common-restarted")
+            return self._show_menu(s, out)
+        if cmd in ("menu", "greet"):
+            if s.flow is not None:
+                self._push(s)
+            s.flow, s.state, s.slots = None, MENU_STATE, {}
+            if cmd == "greet":
+                out.say("common-welcome")
+            return self._show_menu(s, out)
+        if cmd == "help":
+            out.say("common-help")
+            return self._reprompt(s, out)
+        if cmd == "exit":
+            s.flow, s.state, s.slots, s.history, s.misunderstood = None, CLOSED_STATE, {}, [], 0
+            out.say("common-goodbye", hotline=self.hotline)
+            out.say("common-local-rules")
+            out.say("common-footer")
+            return self._offer(s, [Option("cmd:menu", Text("opt-menu"))], out)
+        if cmd == "handoff":
+            out.intent = "handoff"
+            out.effects.append({"type": "handoff_requested", "flow": s.flow, "state": s.state})
+            out.say("common-handoff-unavailable", hotline=self.hotline)
+            return self._reprompt(s, out)
+        if cmd in ("lang_en", "lang_zh"):
+            s.locale = "en" if cmd == "lang_en" else "zh-CN"
+            out.say("common-language-set")
+            return self._reprompt(s, out)
+        raise ValueError(f"unknown command {cmd}")
+
+    def _back(self, s: Session, out: _Out) -> None:
+        if not s.history:
+            out.say("common-nothing-to-undo")
+            return self._reprompt(s, out)
+        snap = s.history.pop()
+        s.flow, s.state, s.slots = snap["flow"], snap["state"], dict(snap["slots"])
+        out.say("common-went-back")
+        self._reprompt(s, out)
+
+    def _push(self, s: Session) -> None:
+        s.history.append({"flow": s.flow, "state": s.state, "slots": dict(s.slots)})
+        del s.history[: -self.history_limit]
+
+    # -- showing where we are ---------------------------------------------------------------------
+    def _reprompt(self, s: Session, out: _Out) -> None:
+        flow = self.flows.get(s.flow or "")
+        if flow is None or s.state not in flow.questions and s.state not in flow.outcomes:
+            return self._show_menu(s, out)
+        if s.state in flow.questions:
+            return self._ask(s, flow.questions[s.state], out)
+        out.say("common-anything-else")
+        self._offer(s, self._after_outcome(flow, s), out)
+
+    def _show_menu(self, s: Session, out: _Out) -> None:
+        if s.flow is not None:
+            self._push(s)  # so that 返回上一步 can come back from the menu
+        s.flow, s.state, s.slots = None, MENU_STATE, {}
+        out.say("menu-prompt")
+        options = [Option(flow_value(m.key), Text(m.label)) for m in self.menu]
+        options.append(Option("cmd:handoff", Text("opt-handoff")))
+        self._offer(s, options, out)
+
+    # -- labels for free-text matching ------------------------------------------------------------
+    def _labelled(self, s: Session, values: list[str]) -> list[tuple[str, list[str]]]:
+        return [(v, [self.tr.text(Text(f"opt-{v}"), s.locale)]) for v in values]
+
+    def _labelled_choices(self, s: Session, q: Question) -> list[tuple[str, list[str]]]:
+        return [
+            (c.value, [self.tr.text(Text(c.label), loc) for loc in (s.locale, self.default_locale)])
+            for c in q.visible(s.slots)
+        ]
+
+    def _labelled_menu(self, s: Session) -> list[tuple[str, list[str]]]:
+        return [
+            (flow_value(m.key), [self.tr.text(Text(m.label), loc) for loc in (s.locale, self.default_locale)])
+            for m in self.menu
+        ]

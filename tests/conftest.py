@@ -1,0 +1,171 @@
+"""Shared fixtures: a private real Redis server, services over it or over the embedded store, a transcript
+`chat` helper, and a guard that fails any test reaching beyond this machine.
+
+Redis: by default the suite starts its own `redis-server` on a free port (nothing persisted) and throws it
+away at the end, so it never touches data it did not create. Set TEST_REDIS_URL to use an existing server
+instead; tests then only use keys under fresh random user ids and flush nothing.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from typing import AsyncIterator, Iterator
+
+import pytest
+import redis as sync_redis
+import redis.asyncio as aioredis
+
+from adapters.console import turn_record
+from bot.config import Settings
+from bot.messages import Incoming
+from bot.runtime import Services, build_services
+
+# -- no network beyond loopback ---------------------------------------------------------------------
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(sock: socket.socket, address: object) -> None:
+    if sock.family == socket.AF_UNIX:
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    if host not in ("127.0.0.1", "::1", "localhost") and not str(host).startswith("127."):
+        raise RuntimeError(f"test tried to reach {address!r}: tests may only talk to this machine")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+
+
+# -- real Redis ---------------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    external = os.environ.get("TEST_REDIS_URL")
+    if external:
+        yield external
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.exit("redis-server is not installed; run `make test` (it installs it) or set TEST_REDIS_URL", 2)
+    port = _free_port()
+    workdir = tempfile.mkdtemp(prefix="yibao-test-redis-")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", workdir, "--logfile", os.path.join(workdir, "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = sync_redis.Redis.from_url(url)
+    for _ in range(200):
+        try:
+            client.ping()
+            break
+        except sync_redis.ConnectionError:
+            time.sleep(0.025)
+    else:
+        proc.kill()
+        pytest.exit("could not start a private redis-server for the tests", 2)
+    client.close()
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.from_url(redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+def make_settings(**overrides: object) -> Settings:
+    """Settings for tests: never read the developer's .env."""
+    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(redis_url: str) -> Settings:
+    return make_settings(redis_url=redis_url)
+
+
+@pytest.fixture
+async def services(settings: Settings) -> AsyncIterator[Services]:
+    """Services over the real Redis server."""
+    svc = build_services(settings)
+    yield svc
+    await svc.close()
+
+
+@pytest.fixture
+async def memory_services() -> AsyncIterator[Services]:
+    """Services over the embedded (fakeredis) store, as `make run` uses without REDIS_URL."""
+    svc = build_services(make_settings())
+    yield svc
+    await svc.close()
+
+
+def user_id() -> str:
+    return "u-" + uuid.uuid4().hex[:12]
+
+
+class Chat:
+    """A transcript driver: `await chat("我想退医保")` returns the bot turn as `chat --jsonl` prints it."""
+
+    def __init__(self, services: Services, channel: str = "console", lang: str | None = None) -> None:
+        self.services = services
+        self.channel = channel
+        self.user = user_id()
+        self.lang = lang
+        self.last: dict | None = None
+
+    def message(self, text: str = "", *, payload: str | None = None, button_step: int | None = None,
+                message_id: str | None = None) -> Incoming:
+        return Incoming(channel=self.channel, user_id=self.user, chat_id=self.user,
+                        message_id=message_id or uuid.uuid4().hex, text=text, payload=payload,
+                        button_step=button_step, locale=self.lang)
+
+    async def __call__(self, text: str = "", **kw: object) -> dict:
+        turn = await self.services.engine.handle(self.message(text, **kw))  # type: ignore[arg-type]
+        self.last = turn_record(turn, self.services.translator)
+        return self.last
+
+    async def walk(self, *texts: str) -> dict:
+        for t in texts:
+            await self(t)
+        assert self.last is not None
+        return self.last
+
+
+@pytest.fixture
+def chat(memory_services: Services) -> Chat:
+    """Flow tests run over the embedded store by default (the real-Redis path has its own tests)."""
+    return Chat(memory_services)
+
+
+@pytest.fixture
+def chat_en(memory_services: Services) -> Chat:
+    return Chat(memory_services, lang="en")
