@@ -13,6 +13,7 @@ from bot.runtime import Services, build_services
 log = logging.getLogger(__name__)
 
 SERVICES = web.AppKey("services", Services)
+CHANNELS = web.AppKey("channels", list)
 
 # Adapter modules with `setup(app, services) -> bool` (True when the channel is configured and mounted).
 ADAPTERS = ("adapters.wechat", "adapters.telegram")
@@ -24,14 +25,14 @@ async def healthz(request: web.Request) -> web.Response:
         await services.redis.ping()
     except Exception as e:  # report, don't crash: a load balancer reads the status code
         return web.json_response({"status": "degraded", "redis": str(e.__class__.__name__)}, status=503)
-    return web.json_response({"status": "ok", "channels": request.app["channels"]})
+    return web.json_response({"status": "ok", "channels": request.app[CHANNELS]})
 
 
 def create_app(settings: Settings, services: Services | None = None) -> web.Application:
     services = services or build_services(settings)
     app = web.Application(client_max_size=256 * 1024)
     app[SERVICES] = services
-    app["channels"] = []
+    app[CHANNELS] = []
     app.router.add_get("/healthz", healthz)
     for name in ADAPTERS:
         try:
@@ -41,8 +42,8 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
                 continue
             raise
         if module.setup(app, services):
-            app["channels"].append(name.rsplit(".", 1)[1])
-    log.info("channels mounted: %s", ", ".join(app["channels"]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
+            app[CHANNELS].append(name.rsplit(".", 1)[1])
+    log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield

@@ -1,0 +1,164 @@
+"""The engine over real Redis: no interleaving, no lost updates, retries answered once."""
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from redis.asyncio.connection import Connection
+
+from bot.engine import Engine, SessionBusy
+from bot.messages import Incoming, Reply, Text, Turn
+from bot.sessions import RedisSessionStore, Session, SessionKey
+from tests.conftest import Chat, user_id
+
+
+class CountingDialogue:
+    """Appends each message's text to a slot, slowly, so that interleaving would lose updates."""
+
+    def __init__(self, delay: float = 0.0, fail_on: str | None = None) -> None:
+        self.delay = delay
+        self.fail_on = fail_on
+        self.calls = 0
+
+    def new_session(self, msg: Incoming) -> Session:
+        return Session(state="menu")
+
+    def handle(self, s: Session, msg: Incoming) -> Turn:
+        self.calls += 1
+        if msg.text == self.fail_on:
+            raise RuntimeError("boom")
+        s.step += 1
+        s.slots.setdefault("seen", []).append(msg.text)
+        return Turn((Reply((Text("common-went-back"),)),), s.locale, s.step, state=s.state, slots=dict(s.slots))
+
+
+class SlowStore(RedisSessionStore):
+    """Sleeps between load and save, widening the window in which a lost update could happen."""
+
+    delay = 0.05
+
+    async def commit(self, *a, **kw):
+        await asyncio.sleep(self.delay)
+        return await super().commit(*a, **kw)
+
+
+def msg(uid: str, text: str, message_id: str | None = None) -> Incoming:
+    return Incoming("console", uid, uid, message_id or uuid.uuid4().hex, text)
+
+
+async def test_concurrent_messages_of_one_user_are_serialised(redis):
+    store = SlowStore(redis)
+    engine = Engine(store, CountingDialogue())
+    uid = user_id()
+    turns = await asyncio.gather(*(engine.handle(msg(uid, f"m{i}")) for i in range(2)))
+    saved = await store.get(SessionKey("console", uid))
+    assert sorted(saved.slots["seen"]) == ["m0", "m1"]  # both applied, none lost
+    assert saved.step == 2
+    assert sorted(t.step for t in turns) == [1, 2]
+
+
+async def test_many_concurrent_messages_keep_every_update(redis):
+    store = SlowStore(redis)
+    store.delay = 0.005
+    engine = Engine(store, CountingDialogue())
+    uid = user_id()
+    await asyncio.gather(*(engine.handle(msg(uid, f"m{i}")) for i in range(20)))
+    saved = await store.get(SessionKey("console", uid))
+    assert sorted(saved.slots["seen"]) == sorted(f"m{i}" for i in range(20))
+
+
+async def test_replayed_message_id_advances_once_and_returns_same_turn(redis):
+    dialogue = CountingDialogue()
+    engine = Engine(RedisSessionStore(redis), dialogue)
+    uid = user_id()
+    first = await engine.handle(msg(uid, "hello", "wx-1"))
+    again = await engine.handle(msg(uid, "hello", "wx-1"))
+    assert dialogue.calls == 1
+    assert again.duplicate and not first.duplicate
+    assert again.to_json() == first.to_json()
+    saved = await engine.store.get(SessionKey("console", uid))
+    assert saved.slots["seen"] == ["hello"]
+
+
+async def test_retry_arriving_while_first_copy_runs_waits_for_its_answer(redis):
+    dialogue = CountingDialogue()
+    engine = Engine(SlowStore(redis), dialogue)
+    uid = user_id()
+    a, b = await asyncio.gather(engine.handle(msg(uid, "x", "dup")), engine.handle(msg(uid, "x", "dup")))
+    assert dialogue.calls == 1
+    assert {a.duplicate, b.duplicate} == {True, False}
+    assert a.step == b.step == 1
+
+
+async def test_dialogue_failure_leaves_session_untouched_and_retry_can_succeed(redis):
+    dialogue = CountingDialogue(fail_on="bad")
+    engine = Engine(RedisSessionStore(redis), dialogue)
+    uid = user_id()
+    await engine.handle(msg(uid, "ok"))
+    with pytest.raises(RuntimeError):
+        await engine.handle(msg(uid, "bad", "m-bad"))
+    saved = await engine.store.get(SessionKey("console", uid))
+    assert saved.slots["seen"] == ["ok"]
+    dialogue.fail_on = None
+    turn = await engine.handle(msg(uid, "bad", "m-bad"))  # the platform's retry is processed afresh
+    assert not turn.duplicate and turn.slots["seen"] == ["ok", "bad"]
+
+
+async def test_busy_session_raises_after_wait(redis):
+    store = RedisSessionStore(redis)
+    engine = Engine(store, CountingDialogue(), lock_wait=0.1)
+    uid = user_id()
+    await store.begin(SessionKey("console", uid), "held", "other-worker", 5000)
+    with pytest.raises(SessionBusy):
+        await engine.handle(msg(uid, "x"))
+
+
+async def test_lost_lock_is_detected_and_message_reprocessed(redis):
+    store = RedisSessionStore(redis)
+    dialogue = CountingDialogue()
+    engine = Engine(store, dialogue)
+    uid = user_id()
+    real_commit = store.commit
+    stolen = {"done": False}
+
+    async def commit_after_theft(k, message_id, token, session, turn_json, ttl):
+        if not stolen["done"]:
+            stolen["done"] = True
+            # Our lock (and the in-flight marker, which shares its expiry) timed out meanwhile.
+            await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
+        return await real_commit(k, message_id, token, session, turn_json, ttl)
+
+    store.commit = commit_after_theft  # type: ignore[method-assign]
+    turn = await engine.handle(msg(uid, "x"))
+    assert dialogue.calls == 2 and turn.slots["seen"] == ["x"]
+
+
+async def test_two_redis_round_trips_per_message(redis, monkeypatch):
+    engine = Engine(RedisSessionStore(redis), CountingDialogue())
+    uid = user_id()
+    await engine.handle(msg(uid, "warm-up"))  # scripts get loaded on first use
+    sent = []
+    real = Connection.send_packed_command
+
+    async def counting(self, command, check_health=True):
+        sent.append(command)
+        return await real(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    await engine.handle(msg(uid, "x"))
+    assert len(sent) == 2
+
+
+async def test_effect_handlers_run_after_save_and_failures_are_contained(services):
+    seen = []
+
+    async def handler(m, turn):
+        seen.append((m.text, [e["type"] for e in turn.effects]))
+        raise RuntimeError("handler bug must not lose the turn")
+
+    services.engine.on_effects(handler)
+    chat = Chat(services)
+    turn = await chat("转人工")
+    assert turn["intent"] == "handoff"
+    assert seen == [("转人工", ["handoff_requested"])]
