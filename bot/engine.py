@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import secrets
-from typing import Awaitable, Callable, Protocol
+from typing import Protocol
 
 from bot.messages import Incoming, Turn
 from bot.privacy import mask
@@ -20,7 +20,17 @@ from bot.sessions import RedisSessionStore, Session, SessionKey
 
 log = logging.getLogger(__name__)
 
-EffectHandler = Callable[[Incoming, Turn], Awaitable[None]]
+class Middleware(Protocol):
+    """Runs under the user's lock, around the dialogue (like aiogram's outer middlewares).
+
+    ``before`` may answer the message itself (return a Turn) — e.g. relay it to a human operator —
+    in which case the dialogue is skipped; ``after`` may act on the turn's effects and amend it.
+    Both may change the session; whatever they return is what gets saved and de-duplicated.
+    """
+
+    async def before(self, session: Session, msg: Incoming) -> Turn | None: ...
+
+    async def after(self, session: Session, msg: Incoming, turn: Turn) -> Turn: ...
 
 
 class Dialogue(Protocol):
@@ -48,11 +58,20 @@ class Engine:
         self.lock_ttl_ms = lock_ttl_ms
         self.lock_wait = lock_wait
         self.dedup_ttl = dedup_ttl
-        self.effect_handlers: list[EffectHandler] = []
+        self.middlewares: list[Middleware] = []
 
-    def on_effects(self, handler: EffectHandler) -> None:
-        """Run ``handler`` after each saved turn that carries effects (handoff requests, …)."""
-        self.effect_handlers.append(handler)
+    def use(self, middleware: Middleware) -> None:
+        self.middlewares.append(middleware)
+
+    async def _run(self, session: Session, msg: Incoming) -> Turn:
+        for mw in self.middlewares:
+            turn = await mw.before(session, msg)
+            if turn is not None:
+                return turn
+        turn = self.dialogue.handle(session, msg)
+        for mw in self.middlewares:
+            turn = await mw.after(session, msg, turn)
+        return turn
 
     async def handle(self, msg: Incoming) -> Turn:
         key = SessionKey(msg.channel, msg.user_id)
@@ -61,13 +80,14 @@ class Engine:
         delay = 0.002
         while True:
             token = secrets.token_hex(8)
-            status, payload = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms)
+            status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms)
             if status == "done":
                 return Turn.from_json(json.loads(payload), duplicate=True)
             if status == "acquired":
                 session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
+                session.handoff = json.loads(handoff) if handoff else None
                 try:
-                    turn = self.dialogue.handle(session, msg)
+                    turn = await self._run(session, msg)
                 except BaseException:
                     await self.store.abort(key, msg.message_id, token)
                     log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id, mask(msg.text))
@@ -83,10 +103,4 @@ class Engine:
                 raise SessionBusy(f"session {key} busy")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-        if turn.effects:
-            for handler in self.effect_handlers:
-                try:
-                    await handler(msg, turn)
-                except Exception:
-                    log.exception("effect handler failed for %s", key)
         return turn

@@ -1,8 +1,9 @@
 """Conversation sessions in Redis, keyed by channel + user.
 
-Key format (documented, stable): ``bot:{<channel>:<user_id>}:<part>`` with parts ``session``, ``lock``
-and ``dedup:<message_id>``. The braces are a Redis hash tag, so one user's keys share a cluster slot
-and the engine's scripts may touch them together.
+Key format (documented, stable): ``bot:{<channel>:<user_id>}:<part>`` with parts ``session``, ``lock``,
+``dedup:<message_id>`` and ``handoff`` (the active operator ticket, owned by `bot.handoff`). The braces
+are a Redis hash tag, so one user's keys share a cluster slot and the engine's scripts may touch them
+together.
 
 When no ``REDIS_URL`` is configured the same store runs on fakeredis in-process (Lua included), so
 there is one code path: the embedded store has exactly the Redis semantics, just not shared or durable.
@@ -45,14 +46,16 @@ class Session:
     step: int = 0
     misunderstood: int = 0
     pending: dict[str, Any] | None = None  # e.g. a proposed switch to another errand awaiting 是/否
-    handoff: dict[str, Any] | None = None  # set while a human operator owns the conversation
+    handoff: dict[str, Any] | None = None  # loaded from the ``handoff`` key: a human operator owns the chat
     data: dict[str, Any] = field(default_factory=dict)  # feature-owned extras (subscriptions, …)
     updated_at: float = 0.0
     v: int = SESSION_VERSION
 
     def dumps(self) -> str:
         self.updated_at = time.time()
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        del data["handoff"]  # lives in its own key, written only by bot.handoff
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def loads(cls, raw: str | bytes) -> "Session":
@@ -61,19 +64,20 @@ class Session:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-# KEYS: session, lock, dedup   ARGV: token, lock_ttl_ms
-# Returns {status, payload}: done+stored turn | pending (same message in flight) | locked | acquired+session.
+# KEYS: session, lock, dedup, handoff   ARGV: token, lock_ttl_ms
+# Returns {status, payload, handoff}: done+stored turn | pending (same message in flight) | locked |
+# acquired+session+the active handoff pointer (kept in its own key so operators never need the lock).
 _BEGIN = """
 local d = redis.call('GET', KEYS[3])
 if d then
-  if d == '' then return {'pending', ''} end
-  return {'done', d}
+  if d == '' then return {'pending', '', ''} end
+  return {'done', d, ''}
 end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('SET', KEYS[3], '', 'PX', ARGV[2])
-  return {'acquired', redis.call('GET', KEYS[1]) or ''}
+  return {'acquired', redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[4]) or ''}
 end
-return {'locked', ''}
+return {'locked', '', ''}
 """
 
 # KEYS: session, lock, dedup   ARGV: token, session_json, session_ttl_s, turn_json, dedup_ttl_s
@@ -121,12 +125,13 @@ class RedisSessionStore:
         await self.redis.aclose()
 
     # -- engine protocol: one round trip in, one round trip out ----------------------------------
-    async def begin(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int) -> tuple[str, str]:
-        status, payload = await self._begin(
-            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}")],
+    async def begin(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int) -> tuple[str, str, str]:
+        """Dedup check + lock + load in one round trip: (status, session or stored turn, handoff pointer)."""
+        status, payload, handoff = await self._begin(
+            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("handoff")],
             args=[token, lock_ttl_ms],
         )
-        return _s(status), _s(payload)
+        return _s(status), _s(payload), _s(handoff)
 
     async def commit(
         self, key: SessionKey, message_id: str, token: str, session: Session, turn_json: str, dedup_ttl: int

@@ -122,7 +122,7 @@ async def test_lost_lock_is_detected_and_message_reprocessed(redis):
     real_commit = store.commit
     stolen = {"done": False}
 
-    async def commit_after_theft(k, message_id, token, session, turn_json, ttl):
+    async def commit_after_theft(k, message_id, token, session, turn_json, ttl):  # noqa: PLR0913
         if not stolen["done"]:
             stolen["done"] = True
             # Our lock (and the in-flight marker, which shares its expiry) timed out meanwhile.
@@ -150,15 +150,31 @@ async def test_two_redis_round_trips_per_message(redis, monkeypatch):
     assert len(sent) == 2
 
 
-async def test_effect_handlers_run_after_save_and_failures_are_contained(services):
-    seen = []
+class Recorder:
+    """A middleware that short-circuits messages while 'relaying', and reacts to effects after."""
 
-    async def handler(m, turn):
-        seen.append((m.text, [e["type"] for e in turn.effects]))
-        raise RuntimeError("handler bug must not lose the turn")
+    def __init__(self) -> None:
+        self.effects: list[str] = []
 
-    services.engine.on_effects(handler)
+    async def before(self, session, msg):
+        if session.handoff:
+            return Turn((), session.locale, session.step, intent="relayed", handoff=True)
+        return None
+
+    async def after(self, session, msg, turn):
+        self.effects += [e["type"] for e in turn.effects]
+        return turn
+
+
+async def test_middleware_sees_effects_and_can_answer_instead_of_the_dialogue(services, redis):
+    rec = Recorder()
+    services.engine.use(rec)
     chat = Chat(services)
     turn = await chat("转人工")
-    assert turn["intent"] == "handoff"
-    assert seen == [("转人工", ["handoff_requested"])]
+    assert turn["intent"] == "handoff" and rec.effects == ["handoff_requested"]
+    await redis.set(SessionKey("console", chat.user).key("handoff"), '{"ticket": "t1"}')
+    turn = await chat("有人吗")
+    assert turn["intent"] == "relayed" and turn["handoff"] is True and turn["text"] == ""
+    await redis.delete(SessionKey("console", chat.user).key("handoff"))
+    turn = await chat("菜单")
+    assert turn["state"] == "menu" and turn["handoff"] is False

@@ -67,7 +67,7 @@ async def test_unknown_fields_in_stored_json_are_ignored(store):
 
 async def test_begin_acquires_then_second_caller_is_locked(store):
     k = key()
-    assert await store.begin(k, "m1", "tok1", 5000) == ("acquired", "")
+    assert await store.begin(k, "m1", "tok1", 5000) == ("acquired", "", "")
     assert (await store.begin(k, "m2", "tok2", 5000))[0] == "locked"
     # the same message id while the first copy is in flight
     assert (await store.begin(k, "m1", "tok3", 5000))[0] == "pending"
@@ -78,8 +78,8 @@ async def test_commit_saves_records_turn_and_unlocks(store):
     await store.begin(k, "m1", "tok1", 5000)
     assert await store.commit(k, "m1", "tok1", Session(flow="refund", step=1), '{"t":1}', 600)
     assert (await store.get(k)).flow == "refund"
-    assert await store.begin(k, "m1", "tok2", 5000) == ("done", '{"t":1}')
-    status, payload = await store.begin(k, "m2", "tok2", 5000)
+    assert await store.begin(k, "m1", "tok2", 5000) == ("done", '{"t":1}', "")
+    status, payload, _ = await store.begin(k, "m2", "tok2", 5000)
     assert status == "acquired" and json.loads(payload)["flow"] == "refund"
 
 
@@ -95,7 +95,7 @@ async def test_abort_releases_lock_and_forgets_message(store):
     k = key()
     await store.begin(k, "m1", "tok1", 5000)
     await store.abort(k, "m1", "tok1")
-    assert await store.begin(k, "m1", "tok2", 5000) == ("acquired", "")
+    assert await store.begin(k, "m1", "tok2", 5000) == ("acquired", "", "")
 
 
 async def test_lock_expires_on_its_own(store):
@@ -107,3 +107,13 @@ async def test_lock_expires_on_its_own(store):
 
     await asyncio.sleep(0.05)
     assert (await store.begin(k, "m1", "tok2", 5000))[0] == "acquired"
+
+
+async def test_begin_returns_the_handoff_pointer_and_save_never_writes_it(store):
+    k = key()
+    await store.redis.set(k.key("handoff"), '{"ticket": "t1"}')
+    status, _, handoff = await store.begin(k, "m1", "tok1", 5000)
+    assert (status, json.loads(handoff)) == ("acquired", {"ticket": "t1"})
+    await store.commit(k, "m1", "tok1", Session(handoff={"ticket": "stale"}), "{}", 600)
+    assert "handoff" not in json.loads(await store.redis.get(k.key("session")))
+    assert await store.redis.get(k.key("handoff")) == '{"ticket": "t1"}'
