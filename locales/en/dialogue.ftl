@@ -1,0 +1,18 @@
+## Sentences the dialogue manager adds: out-of-scope replies, the FAQ list, shared follow-up buttons.
+
+oos-reply = Sorry, that is outside what this assistant handles. I can help with premium refunds, transfers between regions, family account sharing, back-payment / re-enrolment and card activation, and answer some common insurance questions.
+oos-ask-local = For other insurance or social-security questions (reimbursement rates, special outpatient schemes, treatment in another region, pensions, contribution bases …), please ask your local medical-insurance office or call { $hotline }.
+oos-health = For health questions I cannot give medical advice — please see a doctor at a proper hospital.
+oos-other = If you need help, reply "agent" or call { $hotline }.
+oos-in-flow = Let's continue with the question from before:
+
+opt-faq = Common questions
+opt-faq-more = More common questions
+opt-go-refund = Apply for a refund
+opt-go-family = How family sharing works
+opt-go-family-bind = How to bind a relative
+opt-card-got-it = I have the card — continue
+opt-faq-lapse-effects = What a gap in payments means
+opt-faq-new-6m = When new enrollees can claim
+opt-back-to-flow = Continue where I was
+hint-ins-type-short = Tip: paid by an employer or monthly as a flexible worker = employee insurance; paid once a year yourself (incl. the rural cooperative scheme) = resident insurance. The transfer rules differ, so check in the insurance app if unsure.
