@@ -1,0 +1,441 @@
+"""WeChat official account channel (公众号): `GET/POST /wechat`, plain and safe (AES) mode.
+
+WeChat posts each user message as XML and waits 5 s for a passive XML reply; without one it retries the
+same message three times, then shows the user "该公众号暂时无法提供服务". So: answer within a deadline,
+de-duplicate retries (MsgId; events FromUserName + CreateTime), and send what does not fit — or what was
+not ready in time — through the customer-service API.
+https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html
+https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user_reply_message.html
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from aiohttp import web
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.events import BaseEvent
+from wechatpy.exceptions import InvalidSignatureException, WeChatClientException
+from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
+from wechatpy.replies import create_reply
+from wechatpy.utils import WeChatSigner
+
+from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, CustomerService
+from bot.engine import SessionBusy
+from bot.i18n import Rendered
+from bot.messages import Incoming, Text, Turn
+from bot.privacy import mask
+from bot.runtime import Services
+from bot.sessions import SessionKey
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "wechat"
+# A text reply's Content may be at most 2048 bytes (passive replies and customer-service messages alike).
+TEXT_LIMIT = 2048
+# WeChat gives up after 5 s; leave room for the network and the reply's encryption.
+DEADLINE = 4.5
+# Plain-mode signatures cover only token + timestamp + nonce, so a captured URL stays valid: bound its age.
+TIMESTAMP_WINDOW = 300
+# User messages are at most a few KB; anything near the app's 256 KB cap is not from WeChat.
+MAX_BODY = 64 * 1024
+# Option values that a custom-menu button's EventKey may carry (see docs/wechat.md).
+PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
+
+
+class BadRequest(Exception):
+    """A request that is not a well-formed WeChat message (answered with a 4xx, nothing changed)."""
+
+
+@dataclass(frozen=True)
+class Received:
+    """A verified, parsed request: the message and what is needed to answer it."""
+
+    message: BaseMessage
+    kind: str  # MsgType as sent: text, image, …, event (wechatpy maps types it does not know to "unknown")
+    nonce: str
+    encrypted: bool
+
+
+class WeChatChannel:
+    def __init__(self, services: Services) -> None:
+        s = services.settings
+        self.services = services
+        self.token = s.wechat_token.get_secret_value() if s.wechat_token else ""
+        self.crypto: WeChatCrypto | None = None
+        if s.wechat_aes_key:
+            if not s.wechat_appid:
+                raise ValueError("WECHAT_AES_KEY (safe mode) needs WECHAT_APPID: messages are bound to the appid")
+            key = s.wechat_aes_key.get_secret_value()
+            try:
+                self.crypto = WeChatCrypto(self.token, key, s.wechat_appid)
+            except (AssertionError, ValueError) as e:
+                raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey") from e
+        self.cs: CustomerService | None = None
+        if s.wechat_appid and s.wechat_appsecret:
+            self.cs = CustomerService(
+                services.redis, s.wechat_appid, s.wechat_appsecret.get_secret_value(), s.wechat_api_base
+            )
+        self.clock: Callable[[], float] = time.time
+        self.deadline = DEADLINE
+        self.text_limit = TEXT_LIMIT
+        self._inflight: dict[tuple[str, str], asyncio.Task[Turn]] = {}
+        self._late: set[tuple[str, str]] = set()
+        self._tasks: set[asyncio.Task] = set()
+
+    # -- HTTP ----------------------------------------------------------------------------------------
+    async def verify(self, request: web.Request) -> web.Response:
+        """Server URL check when the account admin saves the configuration: echo ``echostr`` if signed.
+
+        It uses the plain signature in safe mode too (official accounts do not encrypt ``echostr``)."""
+        q = request.query
+        if not self._signed(q.get("signature", ""), q.get("timestamp", ""), q.get("nonce", "")):
+            raise web.HTTPForbidden(text="bad signature")
+        if "echostr" not in q:
+            raise web.HTTPBadRequest(text="echostr missing")
+        return web.Response(text=q["echostr"])
+
+    async def receive(self, request: web.Request) -> web.StreamResponse:
+        try:
+            received = await self._receive(request)
+        except BadRequest as e:
+            log.info("wechat: rejected request: %s", e)
+            raise web.HTTPBadRequest(text="bad request") from None
+        msg = received.message
+        incoming = self._incoming(msg)
+        if incoming is None:
+            if received.kind == "event":
+                return _success()  # unsubscribe, view, location reports, …: nothing to say
+            key = "wechat-unsupported-type"
+            return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
+        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
+        try:
+            turn = await self._turn(incoming)
+        except SessionBusy:
+            return self._reply(received, await self._say("common-busy", msg.source))
+        except Exception:
+            log.exception("wechat: engine failed on message %s", incoming.message_id)
+            return self._reply(received, await self._say("common-error", msg.source))
+        if turn is None:  # not ready in time: WeChat must not retry into a busy session; deliver later
+            return _success()
+        if (turn.duplicate or (incoming.user_id, incoming.message_id) in self._late) and not await self._claim(
+            incoming, "passive"
+        ):
+            return _success()  # the late answer already went out through the customer-service API
+        chunks = await self._chunks(turn)
+        if not chunks[0]:
+            return _success()
+        response = self._reply(received, chunks[0])
+        if len(chunks) > 1:
+            # Send the passive reply first so the remainder arrives after it, then the rest in the background.
+            await response.prepare(request)
+            await response.write_eof()
+            self._spawn(self._send_rest(incoming, chunks[1:]))
+        return response
+
+    async def _receive(self, request: web.Request) -> Received:
+        q = request.query
+        timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
+        if self.crypto is None and not self._signed(q.get("signature", ""), timestamp, nonce):
+            raise web.HTTPForbidden(text="bad signature")
+        if self.crypto is not None and not q.get("msg_signature"):
+            raise web.HTTPForbidden(text="safe mode: msg_signature required")
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+        body = await request.read()  # aiohttp answers 413 itself beyond client_max_size
+        if len(body) > MAX_BODY:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
+        if self.crypto is not None:
+            envelope = _xml_fields(body)
+            if not envelope.get("Encrypt"):
+                raise BadRequest("safe mode: no Encrypt element")
+            # Check the signature (it covers the ciphertext) before anything is remembered or decrypted.
+            if not self._signed(q["msg_signature"], timestamp, nonce, envelope["Encrypt"]):
+                raise web.HTTPForbidden(text="bad signature")
+            await self._fresh(timestamp, nonce, body)
+            try:
+                body = self.crypto.decrypt_message(
+                    {"Encrypt": envelope["Encrypt"]}, q["msg_signature"], timestamp, nonce
+                ).encode("utf-8")
+            except InvalidSignatureException:
+                raise web.HTTPForbidden(text="bad signature") from None
+            except Exception as e:  # signed by our token but not decryptable: wrong AES key or appid
+                log.error("wechat: cannot decrypt a signed message (check WECHAT_AES_KEY / WECHAT_APPID): %r", e)
+                raise BadRequest("undecryptable") from None
+        else:
+            await self._fresh(timestamp, nonce, body)
+        fields = _xml_fields(body)
+        if not fields.get("MsgType") or not fields.get("FromUserName"):
+            raise BadRequest("MsgType or FromUserName missing")
+        try:
+            message = parse_message(body.decode("utf-8"))
+            message.time  # noqa: B018 — CreateTime must be an integer; fail here, not mid-turn
+        except Exception as e:
+            raise BadRequest(f"unparsable message: {e.__class__.__name__}") from None
+        return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None)
+
+    def _signed(self, signature: str, timestamp: str, nonce: str, *extra: str) -> bool:
+        if not (signature and timestamp and nonce):
+            return False
+        # wechatpy's check_signature algorithm (safe mode adds the ciphertext), compared in constant time.
+        signer = WeChatSigner()
+        signer.add_data(self.token, timestamp, nonce, *extra)
+        return hmac.compare_digest(signer.signature, signature.lower())
+
+    async def _fresh(self, timestamp: str, nonce: str, body: bytes) -> None:
+        """Refuse old timestamps, and a (timestamp, nonce) pair seen before with a different body.
+
+        The plain signature does not cover the body, so a captured URL could carry any message; binding
+        the pair to the first body's digest stops that, while WeChat's identical retries still pass (and
+        are then answered from the engine's de-duplication)."""
+        try:
+            age = abs(self.clock() - int(timestamp))
+        except ValueError:
+            raise web.HTTPForbidden(text="bad timestamp") from None
+        if age > TIMESTAMP_WINDOW:
+            raise web.HTTPForbidden(text="stale timestamp")
+        key = f"{KEY_PREFIX}nonce:{timestamp}:{nonce}"
+        digest = hashlib.sha256(body).hexdigest()
+        redis = self.services.redis
+        if not await redis.set(key, digest, nx=True, ex=2 * TIMESTAMP_WINDOW + 60):
+            if await redis.get(key) != digest:
+                raise web.HTTPForbidden(text="replayed nonce")
+
+    # -- messages → engine ---------------------------------------------------------------------------
+    def _incoming(self, msg: BaseMessage) -> Incoming | None:
+        """The neutral message for the engine, or None for what the bot does not read."""
+        user = msg.source
+        raw = {"MsgType": msg.type, "CreateTime": msg.time}
+        if isinstance(msg, TextMessage) and (msg.content or "").strip():
+            return Incoming(CHANNEL, user, user, str(msg.id), text=msg.content.strip(), raw=raw)
+        if isinstance(msg, VoiceMessage) and (msg.recognition or "").strip():
+            # Accounts with speech recognition switched on get the words with the voice message.
+            return Incoming(CHANNEL, user, user, str(msg.id), text=msg.recognition.strip(), raw=raw)
+        if not isinstance(msg, BaseEvent):
+            return None
+        event = msg.event
+        message_id = f"{user}:{msg.time}:{event}"
+        if event in ("subscribe", "subscribe_scan"):
+            return Incoming(CHANNEL, user, user, message_id, payload="cmd:greet", raw=raw)
+        if event == "click":
+            key = (msg.key or "").strip()
+            if not key:
+                return None
+            message_id = f"{message_id}:{key}"
+            if key.startswith(PAYLOAD_PREFIXES):
+                return Incoming(CHANNEL, user, user, message_id, payload=key, raw=raw)
+            return Incoming(CHANNEL, user, user, message_id, text=key, raw=raw)
+        return None
+
+    async def _turn(self, incoming: Incoming) -> Turn | None:
+        """The engine's turn, or None when it is not ready within the deadline (it is then delivered
+        through the customer-service API when done). A retry arriving meanwhile in this process waits
+        on the same task; one arriving at another worker waits in the engine for the stored turn."""
+        key = (incoming.user_id, incoming.message_id)
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.create_task(self.services.engine.handle(incoming))
+            self._inflight[key] = task
+            task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), self.deadline)
+        except asyncio.TimeoutError:
+            if key not in self._late:
+                self._late.add(key)
+                self._spawn(self._deliver_late(incoming, task))
+            log.warning("wechat: message %s not answered within %.1fs", incoming.message_id, self.deadline)
+            return None
+
+    async def _deliver_late(self, incoming: Incoming, task: asyncio.Task[Turn]) -> None:
+        key = (incoming.user_id, incoming.message_id)
+        try:
+            turn = await task
+        except Exception:
+            log.exception("wechat: late turn for %s failed", incoming.message_id)
+            return
+        finally:
+            asyncio.get_running_loop().call_later(60, self._late.discard, key)
+        if not await self._cs_available():
+            return  # WeChat's retry of this MsgId gets the stored turn as its passive reply
+        if await self._claim(incoming, "cs"):
+            await self._send_rest(incoming, await self._chunks(turn), guard=False)
+
+    async def _claim(self, incoming: Incoming, how: str) -> bool:
+        """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
+        key = f"{KEY_PREFIX}delivered:{incoming.user_id}:{incoming.message_id}"
+        redis = self.services.redis
+        if await redis.set(key, how, nx=True, ex=3600):
+            return True
+        return await redis.get(key) == how
+
+    # -- rendering -----------------------------------------------------------------------------------
+    async def _chunks(self, turn: Turn) -> list[str]:
+        """The turn as texts of at most ``text_limit`` bytes: all of it when the customer-service API
+        can carry the rest, else one text cut short with a note, keeping the numbered options."""
+        tr = self.services.translator
+        rendered = [tr.render(r, turn.locale) for r in turn.replies]
+        whole = "\n\n".join(r.numbered() for r in rendered if r.text or r.options)
+        if _size(whole) <= self.text_limit:
+            return [whole]
+        if await self._cs_available():
+            return split_text(whole, self.text_limit)
+        options = [o for r in rendered for o in r.options]
+        tail = Rendered("", tuple(options)).numbered().strip()
+        note = tr.text(Text("wechat-truncated", {"hotline": self.services.settings.hotline}), turn.locale)
+        room = self.text_limit - _size("\n\n".join(filter(None, [note, tail]))) - 2
+        body = "\n\n".join(r.text for r in rendered if r.text)
+        head = split_text(body, room)[0] if room > 16 else ""
+        return split_text("\n\n".join(filter(None, [head, note, tail])), self.text_limit)[:1]
+
+    def _reply(self, received: Received, text: str) -> web.Response:
+        xml = create_reply(text, message=received.message, render=True)
+        if received.encrypted:
+            assert self.crypto is not None
+            xml = self.crypto.encrypt_message(xml, received.nonce, str(int(self.clock())))
+        return web.Response(text=xml, content_type="application/xml")
+
+    async def _locale(self, openid: str) -> str:
+        session = await self.services.store.get(SessionKey(CHANNEL, openid))
+        return session.locale if session else self.services.settings.default_locale
+
+    async def _say(self, key: str, openid: str) -> str:
+        return self.services.translator.text(Text(key), await self._locale(openid))
+
+    # -- customer-service API ------------------------------------------------------------------------
+    async def _cs_available(self) -> bool:
+        return self.cs is not None and not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+
+    async def _send_rest(self, incoming: Incoming, chunks: list[str], *, guard: bool = True) -> None:
+        if self.cs is None:
+            return
+        if guard and not await self.services.redis.set(
+            f"{KEY_PREFIX}rest:{incoming.user_id}:{incoming.message_id}", "1", nx=True, ex=3600
+        ):
+            return  # a retry's passive reply: the remainder went out the first time
+        for chunk in chunks:
+            try:
+                await self.cs.send_text(incoming.user_id, chunk)
+            except WeChatClientException as e:
+                if e.errcode == UNAUTHORIZED:
+                    # This account type may not use the API: cut long replies short for the next hour.
+                    await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
+                log.error("wechat: customer-service send failed for %s: %s %s", incoming.message_id, e.errcode, e.errmsg)
+                return
+            except Exception:
+                log.exception("wechat: customer-service send failed for %s", incoming.message_id)
+                return
+
+    def _spawn(self, coro) -> None:
+        task = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self, app: web.Application | None = None) -> None:
+        """Let late deliveries finish before the process exits (on_shutdown runs before Redis closes)."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=5)
+
+
+def _success() -> web.Response:
+    # "success" tells WeChat not to retry and to show nothing (the answer comes later, or never).
+    return web.Response(text="success")
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _xml_fields(body: bytes) -> dict[str, str]:
+    """The child elements of a WeChat ``<xml>`` document, parsed with DTDs and entities refused.
+
+    Refusing any DOCTYPE stops external entities (XXE) and entity expansion (billion laughs) before a
+    single entity is read; WeChat never sends one."""
+    try:
+        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as e:
+        raise BadRequest(f"forbidden XML construct: {e.__class__.__name__}") from None
+    except (ParseError, ValueError) as e:
+        raise BadRequest(f"malformed XML: {e}") from None
+    if root.tag != "xml":
+        raise BadRequest(f"unexpected root element {root.tag[:40]!r}")
+    return {child.tag: (child.text or "") for child in root}
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` UTF-8 bytes, at paragraph breaks where possible,
+    then at line breaks, then between characters."""
+    pieces: list[str] = []
+    current = ""
+    for unit in _units(text, limit):
+        joined = f"{current}\n\n{unit}" if current else unit
+        if _size(joined) <= limit:
+            current = joined
+        else:
+            pieces.append(current)
+            current = unit
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
+
+
+def _units(text: str, limit: int) -> list[str]:
+    """Paragraphs no longer than ``limit``: long ones split by lines, long lines by characters."""
+    units: list[str] = []
+    for para in text.split("\n\n"):
+        if _size(para) <= limit:
+            units.append(para)
+            continue
+        line_block = ""
+        for line in para.split("\n"):
+            for part in _cut(line, limit):
+                joined = f"{line_block}\n{part}" if line_block else part
+                if _size(joined) <= limit:
+                    line_block = joined
+                else:
+                    units.append(line_block)
+                    line_block = part
+        if line_block:
+            units.append(line_block)
+    return units
+
+
+def _cut(line: str, limit: int) -> list[str]:
+    out, current, used = [], [], 0
+    for ch in line:
+        n = len(ch.encode("utf-8"))
+        if used + n > limit:
+            out.append("".join(current))
+            current, used = [], 0
+        current.append(ch)
+        used += n
+    out.append("".join(current))
+    return out
+
+
+WECHAT = web.AppKey("wechat", WeChatChannel)
+
+
+def setup(app: web.Application, services: Services) -> bool:
+    """Mount ``/wechat`` when WECHAT_TOKEN is set; without it the route does not exist at all."""
+    if services.settings.wechat_token is None or not services.settings.wechat_token.get_secret_value():
+        log.warning("WECHAT_TOKEN is not set: the WeChat channel (/wechat) is not mounted")
+        return False
+    channel = WeChatChannel(services)
+    app[WECHAT] = channel
+    app.router.add_get("/wechat", channel.verify)
+    app.router.add_post("/wechat", channel.receive)
+    app.on_shutdown.append(channel.drain)
+    log.info(
+        "WeChat channel at /wechat: %s mode, customer-service API %s",
+        "safe (AES)" if channel.crypto else "plain",
+        "on" if channel.cs else "off (set WECHAT_APPID and WECHAT_APPSECRET)",
+    )
+    return True
