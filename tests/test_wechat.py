@@ -182,9 +182,12 @@ async def test_no_route_without_token(redis_url, caplog):
         assert (await client.get("/wechat", params={"echostr": "x"})).status == 404
 
 
-async def test_safe_mode_without_appid_refuses_to_start(redis_url):
+async def test_safe_mode_misconfiguration_refuses_to_start(redis_url):
     with pytest.raises(ValueError, match="WECHAT_APPID"):
         create_app(make_settings(redis_url=redis_url, wechat_token=TOKEN, wechat_aes_key=AES_KEY))
+    with pytest.raises(ValueError, match="43-character"):
+        create_app(make_settings(redis_url=redis_url, wechat_token=TOKEN, wechat_aes_key=AES_KEY[:-3],
+                                 wechat_appid="wx0123456789abcdef"))
 
 
 async def test_get_echoes_echostr_only_when_signed(make_app):
