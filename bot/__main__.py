@@ -45,6 +45,23 @@ def cmd_chat(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def cmd_poll(args: argparse.Namespace) -> None:
+    from adapters.telegram import run_polling
+    from bot.runtime import build_services
+
+    async def run() -> None:
+        services = build_services(_settings())
+        try:
+            await run_polling(services, timeout=args.timeout)
+        finally:
+            await services.close()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
@@ -60,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["zh-CN", "en"], default=None, help="language for a new conversation")
     chat.add_argument("--user", default="console-user", help="user id (same id = same conversation)")
     chat.set_defaults(func=cmd_chat)
+
+    poll = sub.add_parser("poll", help="run the Telegram bot by long polling (no webhook, no public URL)")
+    poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")
+    poll.set_defaults(func=cmd_poll)
     return parser
 
 

@@ -1,0 +1,582 @@
+"""Telegram channel on aiogram 3: webhook route ``/telegram``, long polling, inline keyboards, groups.
+
+Updates are translated to `Incoming` here and `Turn`s rendered back as Bot API calls; nothing under
+`flows/` sees an aiogram type. Bot API reference: https://core.telegram.org/bots/api
+
+Redis keys (all under ``bot:telegram:``): ``update:<update_id>`` — the set of seen update ids, one key
+per id with a TTL ("pending" while in flight, "done" after); ``cb:<digest>`` — option values too long
+for callback data; ``blocked`` — chats that answered 403.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import logging
+import re
+import traceback
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Sequence, TypeVar
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteWebhook,
+    EditMessageReplyMarkup,
+    GetMe,
+    GetUpdates,
+    SendMessage,
+    SetMyCommands,
+    SetWebhook,
+    TelegramMethod,
+)
+from aiogram.types import (
+    BotCommand,
+    CallbackQuery,
+    ChatMemberUpdated,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.engine import SessionBusy
+from bot.i18n import SUPPORTED, normalize_locale
+from bot.messages import Incoming, Text, Turn
+from bot.privacy import mask
+from bot.runtime import Services
+from bot.sessions import SessionKey
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+CHANNEL = "telegram"
+ROUTE = "/telegram"
+PREFIX = "bot:telegram:"
+BLOCKED = PREFIX + "blocked"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+# https://core.telegram.org/bots/api#setwebhook — secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -
+SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# https://core.telegram.org/bots/api#sendmessage — "1-4096 characters after entities parsing"; Telegram
+# counts UTF-16 code units (as entity offsets do), so an emoji costs two.
+MAX_TEXT = 4096
+# https://core.telegram.org/bots/api#inlinekeyboardbutton — callback_data: 1-64 BYTES
+MAX_CALLBACK_DATA = 64
+CALLBACK_MAP_TTL = 30 * 24 * 3600
+_COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
+# Slash commands → option values the dialogue already understands (flows/dialogue.py `_command`).
+COMMANDS = {
+    "start": "cmd:greet",
+    "menu": "cmd:menu",
+    "help": "cmd:help",
+    "cancel": "cmd:exit",
+    "lang_en": "cmd:lang_en",
+    "lang_zh": "cmd:lang_zh",
+}
+# Shown in the client's command menu (setMyCommands), one list per language.
+MENU_COMMANDS = ("start", "menu", "help", "cancel", "lang")
+
+
+class ChatBlocked(Exception):
+    """The chat answered 403 (user blocked the bot, or the bot left the group); recorded, not retried."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedCommand:
+    name: str
+    target: str | None  # the @username in "/menu@yibao_bot", if any
+    args: str
+
+
+def parse_command(text: str | None) -> ParsedCommand | None:
+    m = _COMMAND_RE.match((text or "").strip())
+    if not m:
+        return None
+    return ParsedCommand(m.group(1).lower(), m.group(2), (m.group(3) or "").strip())
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Cut ``text`` into pieces of at most ``limit`` UTF-16 units, preferring paragraph, line and
+    sentence ends, so long guidance arrives as several readable messages."""
+    chunks: list[str] = []
+    rest = text
+    while utf16_len(rest) > limit:
+        fit, units = 0, 0
+        for ch in rest:
+            units += 2 if ord(ch) > 0xFFFF else 1
+            if units > limit:
+                break
+            fit += 1
+        cut = fit
+        window = rest[:fit]
+        for sep in ("\n\n", "\n", "。", ". ", "；", "，", " "):
+            i = window.rfind(sep)
+            if i >= fit // 2:
+                cut = i + len(sep)
+                break
+        piece = rest[:cut].rstrip()
+        if piece:
+            chunks.append(piece)
+        rest = rest[cut:].lstrip("\n")
+    if rest.strip():
+        chunks.append(rest)
+    return chunks
+
+
+def make_bot(token: str, api_base: str) -> Bot:
+    """An aiogram Bot talking to ``api_base`` (the official server, a local Bot API server, or a test double)."""
+    return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
+
+
+class TelegramChannel:
+    """One bot: turns updates into engine turns and turns into Bot API calls."""
+
+    def __init__(
+        self,
+        services: Services,
+        bot: Bot,
+        *,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        max_attempts: int = 3,
+        max_retry_after: float = 60.0,
+        claim_ttl: int = 300,
+    ) -> None:
+        self.services = services
+        self.engine = services.engine
+        self.tr = services.translator
+        self.redis = services.redis
+        self.bot = bot
+        self.sleep = sleep
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+        self.claim_ttl = claim_ttl
+        self.seen_ttl = services.settings.dedup_ttl_seconds
+        self.default_locale = services.settings.default_locale
+        self._me: User | None = None
+
+    # -- inbound ------------------------------------------------------------------------------------
+    async def feed(self, data: dict[str, Any]) -> bool:
+        """Handle one Update given as decoded JSON (webhook body)."""
+        return await self.process(Update.model_validate(data, context={"bot": self.bot}))
+
+    async def process(self, update: Update) -> bool:
+        """Handle ``update`` once; False when its id was seen before (Telegram re-delivers unacknowledged
+        updates, and webhook requests can arrive out of order, so this is a set of ids, not a high-water mark).
+
+        The id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards: a process that dies
+        mid-way lets the re-delivery through once the claim expires instead of losing the update.
+        """
+        key = f"{PREFIX}update:{update.update_id}"
+        if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
+            log.info("telegram update %s seen before; ignored", update.update_id)
+            return False
+        try:
+            await self._dispatch(update)
+        except ChatBlocked:
+            pass  # recorded where it happened; an apology could not be delivered either
+        except Exception:
+            await self._failed(update)
+        await self.redis.set(key, "done", ex=self.seen_ttl)
+        return True
+
+    async def _dispatch(self, update: Update) -> None:
+        if update.message is not None:
+            await self._on_message(update.update_id, update.message)
+        elif update.callback_query is not None:
+            await self._on_callback(update.update_id, update.callback_query)
+        elif update.my_chat_member is not None:
+            await self._on_member(update.my_chat_member)
+        else:
+            log.debug("telegram update %s of an unhandled type ignored", update.update_id)
+
+    async def _on_message(self, update_id: int, m: Message) -> None:
+        user = m.from_user
+        if user is None or user.is_bot:
+            return  # channel posts, anonymous group admins, other bots
+        if m.chat.type != "private":
+            return await self._on_group_message(m)
+        if m.text is None:
+            locale = await self._user_locale(user)
+            return await self.send_text(m.chat.id, self._t("telegram-text-only", locale))
+        cmd = parse_command(m.text)
+        if cmd is not None:
+            if cmd.name == "lang":
+                loc = normalize_locale(cmd.args)
+                if loc is None:
+                    return await self._offer_languages(m.chat.id, user)
+                payload = "cmd:lang_en" if loc == "en" else "cmd:lang_zh"
+            else:
+                payload = COMMANDS.get(cmd.name, "cmd:help")
+            msg = self._incoming(update_id, user, m.chat.id, payload=payload)
+        else:
+            msg = self._incoming(update_id, user, m.chat.id, text=m.text)
+        turn = await self._turn(msg, user)
+        if turn is not None:
+            await self.send_turn(m.chat.id, turn)
+
+    async def _on_callback(self, update_id: int, cq: CallbackQuery) -> None:
+        """A pressed inline button. The query is always answered (the client shows a spinner until then)."""
+        answered = False
+
+        async def answer(text: str | None = None) -> None:
+            nonlocal answered
+            answered = True
+            try:
+                await self.call(AnswerCallbackQuery(callback_query_id=cq.id, text=text))
+            except TelegramBadRequest as e:  # "query is too old": the reply below still matters more
+                log.info("telegram: callback query of update %s not answered: %s", update_id, e.message)
+
+        try:
+            user = cq.from_user
+            message = cq.message
+            chat_id = message.chat.id if message is not None else user.id
+            if message is not None and message.chat.type != "private":
+                return await answer(self._t("telegram-step-passed", await self._user_locale(user)))
+            step, value = await self.unpack(cq.data)
+            if value is None:  # not ours, or a long value whose mapping expired
+                await answer(self._t("telegram-step-passed", await self._user_locale(user)))
+                return await self._drop_keyboard(message)
+            turn = await self._turn(self._incoming(update_id, user, chat_id, payload=value, step=step), user)
+            if turn is None:
+                return await answer(self._t("common-busy", await self._user_locale(user)))
+            stale = turn.intent == "stale"
+            await answer(self._t("telegram-step-passed", turn.locale) if stale else None)
+            await self._drop_keyboard(message)
+            await self.send_turn(chat_id, turn)
+        finally:
+            if not answered:
+                try:
+                    await self.call(AnswerCallbackQuery(callback_query_id=cq.id))
+                except Exception:
+                    log.warning("telegram: could not answer callback query of update %s", update_id)
+
+    async def _on_group_message(self, m: Message) -> None:
+        """In groups: answer only commands and mentions, and only to invite a private chat — errands
+        involve personal circumstances, so flows never run in a group."""
+        text = m.text or m.caption
+        if not text:
+            return
+        me = await self.me()
+        username = (me.username or "").lower()
+        cmd = parse_command(text)
+        if cmd is not None:
+            addressed = cmd.target is None or cmd.target.lower() == username
+        else:
+            addressed = any(
+                (e.type == "mention" and e.extract_from(text).lower() == f"@{username}")
+                or (e.type == "text_mention" and e.user is not None and e.user.id == me.id)
+                for e in (m.entities or m.caption_entities or ())
+            )
+        if not addressed:
+            return
+        locale = await self._user_locale(m.from_user)  # type: ignore[arg-type]
+        markup = None
+        if me.username:
+            markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(
+                text=self._t("telegram-open-private", locale), url=f"https://t.me/{me.username}?start=group",
+            )]])
+        await self.send_text(m.chat.id, self._t("telegram-group-private", locale), markup, reply_to=m.message_id)
+
+    async def _on_member(self, upd: ChatMemberUpdated) -> None:
+        # https://core.telegram.org/bots/api#chatmemberupdated — "kicked" in a private chat = user blocked us.
+        if upd.chat.type != "private":
+            return
+        status = upd.new_chat_member.status
+        if status == "kicked":
+            await self.redis.sadd(BLOCKED, str(upd.chat.id))
+            log.info("telegram chat %s blocked the bot", upd.chat.id)
+        elif status == "member":
+            await self.redis.srem(BLOCKED, str(upd.chat.id))
+
+    async def _offer_languages(self, chat_id: int, user: User) -> None:
+        locale = await self._user_locale(user)
+        await self.send_text(chat_id, self._t("telegram-lang-prompt", locale), await self.keyboard(None, [
+            ("cmd:lang_zh", self._t("telegram-lang-zh", locale)),
+            ("cmd:lang_en", self._t("telegram-lang-en", locale)),
+        ]))
+
+    def _incoming(self, update_id: int, user: User, chat_id: int, *, text: str = "",
+                  payload: str | None = None, step: int | None = None) -> Incoming:
+        return Incoming(
+            channel=CHANNEL, user_id=str(user.id), chat_id=str(chat_id), message_id=str(update_id),
+            text=text, payload=payload, button_step=step, locale=user.language_code,
+        )
+
+    async def _turn(self, msg: Incoming, user: User) -> Turn | None:
+        """Run the engine; None (after telling the user) when their session stays busy."""
+        try:
+            turn = await self.engine.handle(msg)
+        except SessionBusy:
+            log.warning("telegram user session busy; update %s answered with common-busy", msg.message_id)
+            await self.send_text(int(msg.chat_id), self._t("common-busy", await self._user_locale(user)))
+            return None
+        if turn.duplicate:
+            # The engine has this update's turn although our own update-id claim was free: an earlier
+            # attempt died between saving the turn and finishing the sends. Sending it (again) beats silence.
+            log.info("telegram update %s: re-sending the stored turn", msg.message_id)
+        return turn
+
+    async def _failed(self, update: Update) -> None:
+        """Never lose an update silently: log it (user text masked) and apologise to the user."""
+        user: User | None = None
+        chat_id: int | None = None
+        text: str | None = None
+        if update.message is not None:
+            user, chat_id, text = update.message.from_user, update.message.chat.id, update.message.text
+        elif update.callback_query is not None:
+            cq = update.callback_query
+            user, text = cq.from_user, cq.data
+            chat_id = cq.message.chat.id if cq.message is not None else cq.from_user.id
+        log.error("telegram update %s failed on %s\n%s", update.update_id, mask(text), mask(traceback.format_exc()))
+        if chat_id is None:
+            return
+        try:
+            locale = await self._user_locale(user) if user else self.default_locale
+            await self.send_text(chat_id, self._t("common-error", locale))
+        except Exception:
+            log.error("telegram: apology for update %s could not be sent either", update.update_id)
+
+    # -- outbound -----------------------------------------------------------------------------------
+    async def send_turn(self, chat_id: int | str, turn: Turn) -> None:
+        for reply in turn.replies:
+            rendered = self.tr.render(reply, turn.locale)
+            markup = await self.keyboard(turn.step, rendered.options) if rendered.options else None
+            text = rendered.text if rendered.text.strip() else self._t("telegram-choose", turn.locale)
+            await self.send_text(chat_id, text, markup)
+
+    async def send_text(self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None = None,
+                        *, reply_to: int | None = None) -> None:
+        """Send ``text`` split under the length limit; the keyboard goes with the last piece."""
+        pieces = split_text(text)
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            await self.call(SendMessage(
+                chat_id=chat_id, text=piece, reply_markup=markup if last else None,
+                reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and i == 0 else None,
+            ), chat_id=chat_id)
+
+    async def notify(self, chat_id: int | str, text: str) -> bool:
+        """A bot-initiated message (announcements): skipped for chats that blocked the bot."""
+        if await self.redis.sismember(BLOCKED, str(chat_id)):
+            return False
+        try:
+            await self.send_text(chat_id, text)
+        except ChatBlocked:
+            return False
+        return True
+
+    async def call(self, method: TelegramMethod[T], *, chat_id: int | str | None = None) -> T:
+        """One Bot API call, waiting out 429s as told (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
+        a bounded number of times; a 403 is recorded against ``chat_id`` and raised as `ChatBlocked`."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await self.bot(method)
+            except TelegramRetryAfter as e:
+                if attempt >= self.max_attempts or e.retry_after > self.max_retry_after:
+                    log.error("telegram %s: still rate limited after %s attempts (retry_after=%s); giving up",
+                              method.__api_method__, attempt, e.retry_after)
+                    raise
+                log.warning("telegram %s rate limited; retrying in %ss", method.__api_method__, e.retry_after)
+                await self.sleep(e.retry_after)
+            except TelegramForbiddenError as e:
+                if chat_id is None:
+                    raise
+                await self.redis.sadd(BLOCKED, str(chat_id))
+                log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
+                raise ChatBlocked(str(chat_id)) from e
+
+    async def _drop_keyboard(self, message: Any) -> None:
+        """Remove the keyboard of a pressed message so old buttons do not linger."""
+        if message is None or not isinstance(message, Message):
+            return  # InaccessibleMessage: too old to edit
+        try:
+            await self.call(EditMessageReplyMarkup(chat_id=message.chat.id, message_id=message.message_id),
+                            chat_id=message.chat.id)
+        except TelegramBadRequest as e:  # "message is not modified", "message can't be edited", …
+            log.debug("telegram: keyboard not removed: %s", e.message)
+
+    # -- buttons --------------------------------------------------------------------------------------
+    async def keyboard(self, step: int | None, options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+        """One button per row (labels are long Chinese phrases); each carries the step it was drawn at."""
+        rows = [[InlineKeyboardButton(text=label, callback_data=await self.pack(step, value))]
+                for value, label in options]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    async def pack(self, step: int | None, value: str) -> str:
+        """``"<step>|<value>"`` (``-`` for no step); a value that would exceed 64 bytes is stored in Redis
+        under a digest and sent as ``"<step>|#<digest>"``."""
+        head = "-" if step is None else str(step)
+        data = f"{head}|{value}"
+        if len(data.encode()) <= MAX_CALLBACK_DATA and not value.startswith("#"):
+            return data
+        digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
+        await self.redis.set(f"{PREFIX}cb:{digest}", value, ex=CALLBACK_MAP_TTL)
+        return f"{head}|#{digest}"
+
+    async def unpack(self, data: str | None) -> tuple[int | None, str | None]:
+        head, sep, value = (data or "").partition("|")
+        if not sep or not value or not (head == "-" or head.isdigit()):
+            return None, None
+        if value.startswith("#"):
+            value = await self.redis.get(f"{PREFIX}cb:{value[1:]}")
+        return (None if head == "-" else int(head)), value
+
+    # -- helpers --------------------------------------------------------------------------------------
+    def _t(self, key: str, locale: str, **params: Any) -> str:
+        return self.tr.text(Text(key, params), locale)
+
+    async def _user_locale(self, user: User | None) -> str:
+        """The conversation's language if there is one, else the client's. Used off the main path only."""
+        if user is None:
+            return self.default_locale
+        session = await self.services.store.get(SessionKey(CHANNEL, str(user.id)))
+        if session is not None:
+            return session.locale
+        return normalize_locale(user.language_code) or self.default_locale
+
+    async def me(self) -> User:
+        if self._me is None:
+            self._me = await self.call(GetMe())
+        return self._me
+
+    async def startup(self, webhook_url: str | None = None, secret: str | None = None) -> None:
+        """Publish the command menu per language and, in webhook mode, register the webhook."""
+        for locale in SUPPORTED:
+            commands = [BotCommand(command=c, description=self._t(f"telegram-cmd-{c}", locale)) for c in MENU_COMMANDS]
+            language = locale.split("-")[0]
+            try:
+                await self.call(SetMyCommands(commands=commands, language_code=language))
+                if locale == self.default_locale:
+                    await self.call(SetMyCommands(commands=commands))
+            except TelegramAPIError as e:
+                log.warning("telegram setMyCommands (%s) failed: %s", language, e)
+        if webhook_url:
+            await self.call(SetWebhook(url=webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES))
+            log.info("telegram webhook set to %s", webhook_url)
+
+    # -- webhook --------------------------------------------------------------------------------------
+    def webhook_handler(self, secret: str) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        expected = secret.encode()
+
+        async def handle(request: web.Request) -> web.StreamResponse:
+            # https://core.telegram.org/bots/api#setwebhook — the header carries the secret_token we set.
+            got = request.headers.get(SECRET_HEADER, "").encode()
+            if not hmac.compare_digest(got, expected):
+                log.warning("telegram webhook: request from %s without the right secret refused", request.remote)
+                return web.Response(status=401, text="unauthorized")
+            try:
+                update = Update.model_validate(await request.json(), context={"bot": self.bot})
+            except (ValueError, ValidationError):
+                return web.Response(status=400, text="not an Update")
+            await self.process(update)
+            return web.Response(text="ok")
+
+        return handle
+
+    # -- long polling ---------------------------------------------------------------------------------
+    async def poll(self, *, timeout: int = 30, stop: asyncio.Event | None = None, max_backoff: float = 60.0) -> None:
+        """Long polling (getUpdates). Each batch is confirmed by the next call's offset only after it was
+        handled, so a crash re-delivers it and the update-id set drops what had already been done."""
+        stop = stop or asyncio.Event()
+        await self.call(DeleteWebhook(drop_pending_updates=False))
+        await self.startup()
+        offset: int | None = None
+        backoff = 1.0
+        request_timeout = int((self.bot.session.timeout or 60) + timeout)
+        while not stop.is_set():
+            try:
+                updates = await self.bot(
+                    GetUpdates(offset=offset, timeout=timeout, allowed_updates=ALLOWED_UPDATES),
+                    request_timeout=request_timeout,
+                )
+            except TelegramRetryAfter as e:
+                await self.sleep(e.retry_after)
+                continue
+            except TelegramUnauthorizedError:
+                raise  # a wrong token does not heal by waiting
+            except TelegramAPIError as e:  # network trouble, 5xx, 409 (another poller or a webhook is set)
+                log.warning("telegram getUpdates failed (%s); retrying in %.0fs", e, backoff)
+                await self.sleep(backoff)
+                backoff = min(backoff * 2, max_backoff)
+                continue
+            backoff = 1.0
+            for update in updates:
+                await self.process(update)
+                offset = update.update_id + 1
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
+
+
+def setup(app: web.Application, services: Services) -> bool:
+    """Mount ``POST /telegram`` when a token and a webhook secret are configured (see docs/telegram.md)."""
+    s = services.settings
+    if s.telegram_bot_token is None:
+        log.info("telegram: TELEGRAM_BOT_TOKEN is not set; channel off")
+        return False
+    secret = s.telegram_webhook_secret.get_secret_value() if s.telegram_webhook_secret else ""
+    if not SECRET_RE.match(secret):
+        log.error("telegram: refusing to mount %s without a valid TELEGRAM_WEBHOOK_SECRET "
+                  "(1-256 of A-Z a-z 0-9 _ -); use `python -m bot poll` for polling without a webhook", ROUTE)
+        return False
+    try:
+        bot = make_bot(s.telegram_bot_token.get_secret_value(), s.telegram_api_base)
+    except Exception as e:  # aiogram validates the token's shape
+        log.error("telegram: TELEGRAM_BOT_TOKEN rejected (%s); channel off", e.__class__.__name__)
+        return False
+    channel = TelegramChannel(services, bot)
+    app[TELEGRAM] = channel
+    app.router.add_post(ROUTE, channel.webhook_handler(secret))
+    webhook_url = f"{s.public_url.rstrip('/')}{ROUTE}" if s.public_url else None
+
+    async def on_startup(app: web.Application) -> None:
+        try:
+            await channel.startup(webhook_url, secret)
+        except TelegramAPIError as e:
+            log.error("telegram: start-up calls failed (%s); updates may not arrive until setWebhook succeeds", e)
+        if webhook_url is None:
+            log.warning("telegram: PUBLIC_URL is not set; the webhook was not registered with Telegram")
+
+    async def on_cleanup(app: web.Application) -> None:
+        await channel.close()
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return True
+
+
+async def run_polling(services: Services, *, timeout: int = 30) -> None:
+    """`python -m bot poll`: long polling instead of a webhook (no public URL or secret needed)."""
+    token = services.settings.telegram_bot_token
+    if token is None:
+        raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
+    channel = TelegramChannel(services, make_bot(token.get_secret_value(), services.settings.telegram_api_base))
+    try:
+        await channel.poll(timeout=timeout)
+    finally:
+        await channel.close()
