@@ -173,8 +173,10 @@ class WeChatChannel:
         else:
             await self._fresh(timestamp, nonce, body)
         fields = _xml_fields(body)
-        if not fields.get("MsgType") or not fields.get("FromUserName"):
-            raise BadRequest("MsgType or FromUserName missing")
+        if not all(fields.get(f, "").strip() for f in ("MsgType", "FromUserName", "CreateTime")):
+            raise BadRequest("MsgType, FromUserName or CreateTime missing")
+        if fields["MsgType"].strip().lower() != "event" and not fields.get("MsgId", "").strip():
+            raise BadRequest("MsgId missing")  # it is the de-duplication key of every user message
         try:
             message = parse_message(body.decode("utf-8"))
             message.time  # noqa: B018 — CreateTime must be an integer; fail here, not mid-turn

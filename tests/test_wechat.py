@@ -495,8 +495,14 @@ async def test_megabyte_body_is_refused_cleanly(make_app):
     assert await session_of(channel, peer.openid) is None
 
 
+NO_MSGID = (b"<xml><FromUserName>o1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>"
+            b"<Content>hi</Content></xml>")
+BAD_TIME = NO_MSGID.replace(b"<CreateTime>1<", b"<CreateTime>soon<").replace(b"</xml>", b"<MsgId>5</MsgId></xml>")
+
+
 @pytest.mark.parametrize("body", [b"<xml><MsgType>text", b"not xml at all", b"<other/>",
-                                  b"<xml><MsgType>text</MsgType></xml>", b""])
+                                  b"<xml><MsgType>text</MsgType></xml>", b"", NO_MSGID, BAD_TIME],
+                         ids=["truncated", "not-xml", "other-root", "no-sender", "empty", "no-msgid", "bad-time"])
 async def test_malformed_bodies_get_400(make_app, body):
     client, _ = await make_app()
     peer = Peer(client, TOKEN)
