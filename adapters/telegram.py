@@ -523,7 +523,13 @@ class TelegramChannel:
                 continue
             backoff = 1.0
             for update in updates:
-                await self.process(update)
+                try:
+                    await self.process(update)
+                except Exception:  # e.g. Redis unreachable: keep the update unconfirmed and fetch it again
+                    log.exception("telegram update %s could not be handled; fetching it again", update.update_id)
+                    await self.sleep(backoff)
+                    backoff = min(backoff * 2, max_backoff)
+                    break
                 offset = update.update_id + 1
 
     async def close(self) -> None:

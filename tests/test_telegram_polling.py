@@ -107,3 +107,25 @@ async def test_polling_backs_off_on_server_errors_and_honours_retry_after(servic
     await poller.run_until(lambda: uid + 1 in api.offsets)
     assert poller.slept == [1.0, 2.0, 7]  # exponential backoff, then the server's retry_after
     assert len(api.of("sendMessage")) == 1
+
+
+async def test_update_that_cannot_be_handled_is_not_confirmed(services, api):
+    user = random.randint(10**9, 2 * 10**9)
+    uid = random.randint(10**8, 9 * 10**8)
+    api.updates = [text_update(uid, user, "/start"), text_update(uid + 1, user, "/help")]
+    poller = Poller(services, api)
+    real_process = poller.channel.process
+    attempts: list[int] = []
+
+    async def flaky(update):
+        attempts.append(update.update_id)
+        if len(attempts) == 1:
+            raise ConnectionError("redis went away")
+        return await real_process(update)
+
+    poller.channel.process = flaky
+    await poller.run_until(lambda: uid + 2 in api.offsets)
+    assert attempts == [uid, uid, uid + 1]
+    assert api.offsets[:3] == [None, None, uid + 2]  # the failed update was never confirmed
+    assert poller.slept == [1.0]
+    assert len(api.of("sendMessage")) == 2
