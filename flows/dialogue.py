@@ -16,10 +16,14 @@ from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
 from flows.base import Flow, Question
-from flows.understanding import Understander, normalize
+from flows.understanding import Understander, Understanding
 
 MENU_STATE = "menu"
 CLOSED_STATE = "closed"
+FAQ_STATE = "faq"  # an FAQ answer was just shown; its slots stay as context for the next errand
+FAQ_LIST = "faq:list"
+# Understandings scored below this are guesses ("no rule matched"); mid-flow they are not acted on.
+CONFIDENT = 1.0
 
 
 @dataclass(frozen=True)
@@ -119,27 +123,31 @@ class Dialogue:
         if question is not None:
             value = self.nlu.match_choice(text, question.slot, self._labelled_choices(s, question))
             if value is not None:
-                return self._answer(s, question, value, out)
+                return self._answer(s, question, value, out, text)
             return self._free_text_in_flow(s, text, out)
         return self._free_text_idle(s, text, out, first_contact)
 
     def _option_by_number(self, s: Session, text: str) -> str | None:
-        t = normalize(text)
-        if t.isdigit() and 1 <= int(t) <= len(s.options):
-            return s.options[int(t) - 1]
+        n = self.nlu.ordinal(text)
+        if n is not None and 1 <= n <= len(s.options):
+            return s.options[n - 1]
         return None
 
     def _choose(self, s: Session, value: str, out: _Out) -> None:
         """Act on an option value (pressed button, number, or recognised label)."""
         if value.startswith("cmd:"):
             return self._command(s, value[4:], out)
+        if value.startswith("faq:"):
+            return self._faq(s, value[4:], out)
         if value.startswith("flow:"):
             name, _, query = value[5:].partition("?")
+            # Slots an FAQ question already revealed ("断交两个月…") carry over into the errand it offers.
+            context = dict(s.slots) if s.state == FAQ_STATE else {}
             entry = next((m for m in self.menu if m.key == name), None)
             if entry is not None:
-                return self._start_flow(s, entry.flow, {**entry.prefill, **dict(parse_qsl(query))}, out)
+                return self._start_flow(s, entry.flow, {**context, **entry.prefill, **dict(parse_qsl(query))}, out)
             if name in self.flows:
-                return self._start_flow(s, name, dict(parse_qsl(query)), out)
+                return self._start_flow(s, name, {**context, **dict(parse_qsl(query))}, out)
         if value in ("yes", "no") and s.pending:
             pending, s.pending = s.pending, None
             if value == "yes":
@@ -167,7 +175,7 @@ class Dialogue:
         out.say("common-flow-start", title=Text(flow.title))
         self._enter(s, flow.settle(flow.start, s.slots), out)
 
-    def _answer(self, s: Session, q: Question, value: str, out: _Out) -> None:
+    def _answer(self, s: Session, q: Question, value: str, out: _Out, text: str = "") -> None:
         flow = self.flows[s.flow]  # type: ignore[index]
         out.intent = s.flow
         choice = next(c for c in q.visible(s.slots) if c.value == value)
@@ -177,7 +185,15 @@ class Dialogue:
             return self._ask(s, q, out)
         self._push(s)
         s.slots[q.slot] = value
+        # "职工医保,断了两个月" answers this question and the next one: keep what else it says.
+        for slot, extra in self._slots_for(s.flow, text).items():
+            s.slots.setdefault(slot, extra)
         self._enter(s, flow.settle(flow.step(q.state, s.slots), s.slots), out)
+
+    def _slots_for(self, flow: str | None, text: str) -> dict[str, Any]:
+        if not text or flow is None:
+            return {}
+        return self.nlu.slots_in(text, flow)
 
     def _enter(self, s: Session, state: str, out: _Out) -> None:
         """Make ``state`` current in the session's flow and say what it needs."""
@@ -208,14 +224,45 @@ class Dialogue:
         s.options = [o.value for o in options]
 
     def _free_text_in_flow(self, s: Session, text: str, out: _Out) -> None:
+        """Free text that is not an answer: another errand (ask before switching), more slots of this
+        one, an FAQ or an out-of-scope question (answer, then ask the same question again)."""
         u = self.nlu.understand(text)
+        flow = self.flows[s.flow]  # type: ignore[index]
         if u.intent in self.flows and u.intent != s.flow:
             s.pending = {"flow": u.intent, "slots": u.slots}
             out.intent = u.intent
             out.say("common-confirm-switch", title=Text(self.flows[u.intent].title))
             return self._offer(s, [Option("yes", Text("opt-yes")), Option("no", Text("opt-no"))], out)
+        if u.intent == s.flow:
+            return self._same_errand(s, flow, u, out)
+        if u.intent == "handoff":
+            return self._command(s, "handoff", out)
+        if u.intent == "faq" and u.faq:
+            self._say_faq(u.faq, out)
+            out.say("oos-in-flow")
+            return self._reprompt(s, out)
+        if u.intent == "out_of_scope" and u.score >= CONFIDENT:
+            self._say_out_of_scope(u, out)
+            out.say("oos-in-flow")
+            return self._reprompt(s, out)
         out.intent = "unknown"
         self._not_understood(s, out, "common-not-understood-answer")
+        self._reprompt(s, out)
+
+    def _same_errand(self, s: Session, flow: Flow, u: Understanding, out: _Out) -> None:
+        """The user restates the errand we are in: take new facts; contradicting ones → offer a restart."""
+        out.intent = s.flow
+        said = dict(u.slots)
+        if any(k in s.slots and s.slots[k] != v for k, v in said.items()):
+            s.pending = {"flow": flow.name, "slots": said}
+            out.say("dialogue-confirm-restart", title=Text(flow.title))
+            return self._offer(s, [Option("yes", Text("opt-yes")), Option("no", Text("opt-no"))], out)
+        new = {k: v for k, v in said.items() if k not in s.slots}
+        if new:
+            self._push(s)
+            s.slots.update(new)
+            return self._enter(s, flow.settle(s.state, s.slots), out)  # type: ignore[arg-type]
+        out.say("dialogue-same-errand", title=Text(flow.title))
         self._reprompt(s, out)
 
     def _free_text_idle(self, s: Session, text: str, out: _Out, first_contact: bool) -> None:
@@ -227,12 +274,56 @@ class Dialogue:
             return self._start_flow(s, u.intent, u.slots, out)
         if u.intent == "handoff":
             return self._command(s, "handoff", out)
+        if u.intent == "faq" and u.faq in faq_by_id():
+            return self._faq(s, u.faq, out, u.slots)
+        if u.intent == "out_of_scope":
+            self._say_out_of_scope(u, out)
+            s.misunderstood = 0
+            return self._show_menu(s, out)
         out.intent = u.intent or "unknown"
         if first_contact:
             out.say("common-welcome")
         else:
             self._not_understood(s, out, "common-not-understood-idle")
         self._show_menu(s, out)
+
+    # -- FAQ and out of scope -------------------------------------------------------------------
+    def _faq(self, s: Session, faq_id: str, out: _Out, context: Mapping[str, Any] | None = None) -> None:
+        """Answer one FAQ (or list them all for ``list``) and offer the errand it leads to."""
+        faqs = faq_by_id()
+        out.intent = "faq"
+        if s.flow is not None:
+            self._push(s)
+        s.flow, s.pending, s.misunderstood = None, None, 0
+        if faq_id not in faqs:  # "list", or an id from an old keyboard
+            s.state, s.slots = MENU_STATE, {}
+            out.say("faq-list-prompt")
+            options = [Option(f"faq:{f.id}", f.question) for f in faqs.values()]
+            return self._offer(s, [*options, Option("cmd:menu", Text("opt-menu"))], out)
+        s.state, s.slots = FAQ_STATE, dict(context or {})
+        self._say_faq(faq_id, out)
+        out.say("common-local-rules")
+        out.say("common-footer")
+        self._offer(s, [*faqs[faq_id].follow_up, Option(FAQ_LIST, Text("opt-faq-more")),
+                        Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))], out)
+
+    def _say_faq(self, faq_id: str, out: _Out) -> None:
+        entry = faq_by_id()[faq_id]
+        out.intent = "faq"
+        out.say("faq-intro", question=entry.question)
+        for key in entry.answer:
+            out.say(key)
+
+    def _say_out_of_scope(self, u: Understanding, out: _Out) -> None:
+        """domain.md §10: say what the bot does; group A → ask the local office / hotline; health → no advice."""
+        out.intent = "out_of_scope"
+        out.say("oos-reply")
+        if u.topic == "insurance":
+            out.say("oos-ask-local", hotline=self.hotline)
+        else:
+            if u.topic == "health":
+                out.say("oos-health")
+            out.say("oos-other", hotline=self.hotline)
 
     def _not_understood(self, s: Session, out: _Out, key: str) -> None:
         s.misunderstood += 1
@@ -313,6 +404,7 @@ class Dialogue:
         s.flow, s.state, s.slots = None, MENU_STATE, {}
         out.say("menu-prompt")
         options = [Option(flow_value(m.key), Text(m.label)) for m in self.menu]
+        options.append(Option(FAQ_LIST, Text("menu-faq")))
         options.append(Option("cmd:handoff", Text("opt-handoff")))
         self._offer(s, options, out)
 
@@ -327,7 +419,14 @@ class Dialogue:
         ]
 
     def _labelled_menu(self, s: Session) -> list[tuple[str, list[str]]]:
+        entries = [(flow_value(m.key), m.label) for m in self.menu] + [(FAQ_LIST, "menu-faq")]
         return [
-            (flow_value(m.key), [self.tr.text(Text(m.label), loc) for loc in (s.locale, self.default_locale)])
-            for m in self.menu
+            (value, [self.tr.text(Text(label), loc) for loc in (s.locale, self.default_locale)])
+            for value, label in entries
         ]
+
+
+def faq_by_id() -> Mapping[str, Any]:
+    from flows.faq import BY_ID  # late: flows.faq builds its options with flow_value from this module
+
+    return BY_ID

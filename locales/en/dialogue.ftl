@@ -16,3 +16,5 @@ opt-faq-lapse-effects = What a gap in payments means
 opt-faq-new-6m = When new enrollees can claim
 opt-back-to-flow = Continue where I was
 hint-ins-type-short = Tip: paid by an employer or monthly as a flexible worker = employee insurance; paid once a year yourself (incl. the rural cooperative scheme) = resident insurance. The transfer rules differ, so check in the insurance app if unsure.
+dialogue-same-errand = We are already working on "{ $title }" — please answer the question below:
+dialogue-confirm-restart = That differs from what you answered before. Start "{ $title }" again with the new details?

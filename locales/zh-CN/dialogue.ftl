@@ -16,3 +16,5 @@ opt-faq-lapse-effects = 断缴有什么影响
 opt-faq-new-6m = 新参保多久能报销
 opt-back-to-flow = 继续刚才的办理
 hint-ins-type-short = 提示:单位代缴或灵活就业按月交的是职工医保;每年自己交一次的(含新农合)是城乡居民医保。两种医保在转移时的规定不同,不确定的可以先在医保APP里查一下。
+dialogue-same-errand = 我们正在办「{ $title }」,请接着回答下面这个问题:
+dialogue-confirm-restart = 您说的情况和刚才的回答不一样。要按新的情况重新办「{ $title }」吗?
