@@ -119,15 +119,15 @@ def _cancel_old(slots: Slots) -> list[Text]:
     return [Text("transfer-verdict-cancel"), Text(key), Text("transfer-cancel-warning"), Text("transfer-contact")]
 
 
-def _follow_up(*first: Option):
+def _to_refund(dup_scope: str):
+    """Refund of the duplicate part, with what we know already (the refund flow asks the rest)."""
     def options(slots: Slots) -> list[Option]:
-        return [*first, Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
+        prefill = {"reason": "重复缴费", "dup_scope": dup_scope}
+        if slots.get("ins_pair") in ("职工", "居民"):
+            prefill["ins_type"] = slots["ins_pair"]
+        return [Option(flow_value("refund", prefill), Text("opt-go-refund")),
+                Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
     return options
-
-
-_refund_dup = Option(flow_value("refund", {"reason": "重复缴费", "dup_scope": "两地区"}), Text("opt-go-refund"))
-_refund_emp_res = Option(flow_value("refund", {"reason": "重复缴费", "dup_scope": "职工和居民"}),
-                         Text("opt-go-refund"))
 
 
 def _to_reactivation(slots: Slots) -> list[Option]:
@@ -141,11 +141,11 @@ def _to_reactivation(slots: Slots) -> list[Option]:
 OUTCOMES = (
     Outcome("done_move_online", _move(True)),
     Outcome("done_move_offline", _move(False)),
-    Outcome("done_dup_online", _duplicate(True), _follow_up(_refund_dup)),
-    Outcome("done_dup_offline", _duplicate(False), _follow_up(_refund_dup)),
+    Outcome("done_dup_online", _duplicate(True), _to_refund("两地区")),
+    Outcome("done_dup_offline", _duplicate(False), _to_refund("两地区")),
     Outcome("done_dup_emp_res", lambda s: [Text("transfer-verdict-emp-res"), Text("transfer-emp-res-years"),
                                            Text("transfer-emp-res-refund"), Text("transfer-contact")],
-            _follow_up(_refund_emp_res)),
+            _to_refund("职工和居民")),
     Outcome("done_long_gap", _long_gap, _to_reactivation),
     Outcome("done_cancel_old", _cancel_old),
 )
