@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     poll = sub.add_parser("poll", help="run the Telegram bot by long polling (no webhook, no public URL)")
     poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")
     poll.set_defaults(func=cmd_poll)
+
+    from bot.announcements.cli import add_parsers as add_announcement_parsers
+
+    add_announcement_parsers(sub)  # `announce …` and `worker`
     return parser
 
 

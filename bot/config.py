@@ -44,9 +44,18 @@ class Settings(BaseSettings):
     operator_api_token: SecretStr | None = None
     operator_hours: str = "Mon-Fri 09:00-17:30"
 
-    # announcements (bot/announce.py)
+    # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
     admin_telegram_ids: str = ""
+    announce_key_prefix: str = Field("bot:ann", description="Redis key prefix for announcements, subscriptions, stream")
+    announce_rate_per_second: float = Field(30.0, gt=0, description="global send limit over any 1 s window (all workers)")
+    announce_chat_limit: int = Field(20, ge=1, description="messages per chat over announce_chat_window_seconds")
+    announce_chat_window_seconds: float = Field(60.0, gt=0, description="per-chat limit window")
+    announce_concurrency: int = Field(16, ge=1, le=256, description="sends in flight per worker")
+    announce_batch_size: int = Field(50, ge=1, le=1000, description="targets per stream entry")
+    announce_claim_idle_seconds: float = Field(30.0, gt=0, description="a dead worker's work is taken over after this")
+    announce_request_timeout: float = Field(10.0, gt=0, description="per-request timeout; bounds a slot's time in flight")
+    announce_max_attempts: int = Field(5, ge=1, description="tries per target for 429s, migrations, refused connections")
 
     @field_validator("default_locale")
     @classmethod

@@ -43,6 +43,9 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
             raise
         if module.setup(app, services):
             app[CHANNELS].append(name.rsplit(".", 1)[1])
+    from bot.announcements import setup as setup_announcements
+
+    setup_announcements(app, services)  # /admin/announcements… (Bearer ADMIN_TOKEN)
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
