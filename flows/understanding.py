@@ -232,12 +232,16 @@ class Understander:
 
     @staticmethod
     def _pick(t: str, values: dict[str, _Lexicon]) -> str | None:
-        """The one value whose phrases occur; longest phrase wins overlaps, disjoint rivals → None."""
+        """The one value whose phrases occur. Of overlapping phrases the longer (then the earlier) wins, so
+        "没有报销过" means 没用过; phrases of two values in different places make it ambiguous → None."""
         hits = [(s, e, v) for v, lex in values.items() for s, e in lex.spans(t)]
         if not hits:
             return None
-        kept = [h for h in hits
-                if not any((o[0] <= h[0] and h[1] <= o[1]) and (o[1] - o[0]) > (h[1] - h[0]) for o in hits)]
+        def beats(o: tuple[int, int, str], h: tuple[int, int, str]) -> bool:
+            overlap = o[0] < h[1] and h[0] < o[1]
+            return overlap and ((o[1] - o[0], -o[0]) > (h[1] - h[0], -h[0]))
+
+        kept = [h for h in hits if not any(beats(o, h) for o in hits)]
         winners = {v for _, _, v in kept}
         if len(winners) == 1:
             return winners.pop()
