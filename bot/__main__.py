@@ -62,6 +62,25 @@ def cmd_poll(args: argparse.Namespace) -> None:
         pass
 
 
+def cmd_flows_diagram(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from bot.i18n import Translator
+    from flows import build_flows
+    from flows.diagram import markdown, mermaid
+
+    flows, tr = build_flows(), Translator()
+    if args.name:
+        if args.name not in flows:
+            sys.exit(f"unknown flow {args.name!r}; flows: {', '.join(flows)}")
+        sys.stdout.write(mermaid(flows[args.name], tr))
+        return
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown(flows.values(), tr), encoding="utf-8")
+    print(f"wrote {out} ({len(flows)} flows)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
@@ -77,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", choices=["zh-CN", "en"], default=None, help="language for a new conversation")
     chat.add_argument("--user", default="console-user", help="user id (same id = same conversation)")
     chat.set_defaults(func=cmd_chat)
+
+    flows_cmd = sub.add_parser("flows", help="inspect the conversation flows")
+    flows_sub = flows_cmd.add_subparsers(dest="flows_command", required=True)
+    diagram = flows_sub.add_parser("diagram", help="Mermaid diagrams generated from the flows' state machines")
+    diagram.add_argument("name", nargs="?", help="one flow: print its Mermaid graph to stdout")
+    diagram.add_argument("--out", default="docs/flows.md", help="without NAME: write all flows here (default: %(default)s)")
+    diagram.set_defaults(func=cmd_flows_diagram)
 
     poll = sub.add_parser("poll", help="run the Telegram bot by long polling (no webhook, no public URL)")
     poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")

@@ -116,3 +116,36 @@ async def test_each_leaf_is_reachable_in_a_conversation(memory_services):
                 q = flow.questions[turn["state"]]
                 turn = await chat(payload=slots[q.slot], button_step=turn["step"])
             assert turn["flow"] == name and "以当地医保部门的规定为准" in turn["text"]
+
+
+@pytest.mark.parametrize("name", sorted(FLOWS))
+def test_diagram_has_every_state_and_route(name, tr):
+    from flows.diagram import mermaid
+
+    flow = FLOWS[name]
+    graph = mermaid(flow, tr)
+    assert graph.startswith("flowchart TD")
+    for state in [*flow.questions, *flow.outcomes]:
+        assert f"    {state}(" in graph
+    edges = [line for line in graph.splitlines() if "-->" in line and not line.lstrip().startswith("start")]
+    assert len(edges) == len(flow.routes)
+    for route in flow.routes:
+        assert any(e.lstrip().startswith(route.source + " ") and e.endswith(" " + route.dest) for e in edges), route
+
+
+def test_flows_diagram_cli_regenerates_docs(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "flows.md"
+    proc = subprocess.run([sys.executable, "-m", "bot", "flows", "diagram", "--out", str(out)],
+                          cwd=root, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("```mermaid") == len(FLOWS)
+    assert text == (root / "docs" / "flows.md").read_text(encoding="utf-8"), "run `python -m bot flows diagram`"
+    one = subprocess.run([sys.executable, "-m", "bot", "flows", "diagram", "transfer"],
+                         cwd=root, capture_output=True, text=True, timeout=60)
+    assert one.returncode == 0 and one.stdout.startswith("flowchart TD") and "done_dup_emp_res" in one.stdout
