@@ -54,6 +54,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.engine import SessionBusy
+from bot.handoff import DeliveryFailed
 from bot.i18n import SUPPORTED, normalize_locale
 from bot.messages import Incoming, Text, Turn
 from bot.privacy import mask
@@ -172,6 +173,7 @@ class TelegramChannel:
         self.seen_ttl = services.settings.dedup_ttl_seconds
         self.default_locale = services.settings.default_locale
         self._me: User | None = None
+        self.desk: Any = None  # adapters.telegram_desk.TelegramDesk when OPERATOR_CHAT_ID is set
 
     # -- inbound ------------------------------------------------------------------------------------
     async def feed(self, data: dict[str, Any]) -> bool:
@@ -209,6 +211,8 @@ class TelegramChannel:
             log.debug("telegram update %s of an unhandled type ignored", update.update_id)
 
     async def _on_message(self, update_id: int, m: Message) -> None:
+        if self.desk is not None and m.chat.id == self.desk.chat_id:
+            return await self.desk.handle(m)  # the operator desk: never a conversation with the bot
         user = m.from_user
         if user is None or user.is_bot:
             return  # channel posts, anonymous group admins, other bots
@@ -556,6 +560,7 @@ def setup(app: web.Application, services: Services) -> bool:
         log.error("telegram: TELEGRAM_BOT_TOKEN rejected (%s); channel off", e.__class__.__name__)
         return False
     channel = TelegramChannel(services, bot)
+    attach_handoff(channel, services)
     app[TELEGRAM] = channel
     app.router.add_post(ROUTE, channel.webhook_handler(secret))
     webhook_url = f"{s.public_url.rstrip('/')}{ROUTE}" if s.public_url else None
@@ -582,7 +587,29 @@ async def run_polling(services: Services, *, timeout: int = 30) -> None:
     if token is None:
         raise SystemExit("TELEGRAM_BOT_TOKEN is not set")
     channel = TelegramChannel(services, make_bot(token.get_secret_value(), services.settings.telegram_api_base))
+    attach_handoff(channel, services)
     try:
         await channel.poll(timeout=timeout)
     finally:
         await channel.close()
+
+
+def attach_handoff(channel: TelegramChannel, services: Services) -> None:
+    """Let operators' replies reach Telegram users, and run the operator desk when OPERATOR_CHAT_ID is set."""
+    from adapters.telegram_desk import TelegramDesk
+
+    async def send(chat_id: str, text: str) -> None:
+        try:
+            await channel.send_text(int(chat_id), text)
+        except ChatBlocked as e:
+            raise DeliveryFailed("blocked") from e
+        except TelegramAPIError as e:
+            raise DeliveryFailed("error", e.message) from e
+
+    services.handoff.register_sender(CHANNEL, send)
+    desk_chat = services.settings.operator_chat_id
+    if desk_chat is not None:
+        channel.desk = TelegramDesk(channel, services.handoff, desk_chat,
+                                    topics_per_minute=services.settings.operator_topics_per_minute)
+        services.handoff.desk = channel.desk
+

@@ -28,7 +28,8 @@ from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import create_reply
 from wechatpy.utils import WeChatSigner
 
-from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, CustomerService
+from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, CustomerService, TokenUnavailable
+from bot.handoff import DeliveryFailed
 from bot.engine import SessionBusy
 from bot.i18n import Rendered
 from bot.messages import Incoming, Text, Turn
@@ -49,6 +50,8 @@ TIMESTAMP_WINDOW = 300
 MAX_BODY = 64 * 1024
 # Option values that a custom-menu button's EventKey may carry (see docs/wechat.md).
 PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
+# customer-service messages only within 48 h of the user's last message: "response out of time limit"
+OUT_OF_WINDOW = 45015
 
 
 class BadRequest(Exception):
@@ -335,6 +338,25 @@ class WeChatChannel:
                 log.exception("wechat: customer-service send failed for %s", incoming.message_id)
                 return
 
+    async def push(self, openid: str, text: str) -> None:
+        """A bot-initiated message (operator replies): customer-service API, split under the size limit.
+
+        WeChat allows these only within 48 hours of the user's last message (errcode 45015); that and an
+        account without the API are reported as `DeliveryFailed`, so the operator is told instead of the
+        reply silently vanishing.
+        https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
+        """
+        if self.cs is None:
+            raise DeliveryFailed("unsupported", "customer-service API not configured")
+        for chunk in split_text(text, TEXT_LIMIT):
+            try:
+                await self.cs.send_text(openid, chunk)
+            except WeChatClientException as e:
+                reason = {OUT_OF_WINDOW: "window_expired", UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
+                raise DeliveryFailed(reason, f"errcode {e.errcode}") from e
+            except TokenUnavailable as e:
+                raise DeliveryFailed("error", str(e)) from e
+
     def _spawn(self, coro) -> None:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
@@ -432,6 +454,8 @@ def setup(app: web.Application, services: Services) -> bool:
         return False
     channel = WeChatChannel(services)
     app[WECHAT] = channel
+    if channel.cs is not None:
+        services.handoff.register_sender(CHANNEL, channel.push)
     app.router.add_get("/wechat", channel.verify)
     app.router.add_post("/wechat", channel.receive)
     app.on_shutdown.append(channel.drain)

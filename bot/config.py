@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     # operator handoff (bot/handoff.py)
     operator_chat_id: int | None = None
     operator_api_token: SecretStr | None = None
-    operator_hours: str = "Mon-Fri 09:00-17:30"
+    operator_hours: str = Field("Mon-Fri 09:00-17:30", description="when operators answer, e.g. 'Mon-Fri 09:00-17:30'")
+    operator_timezone: str = "Asia/Shanghai"
+    operator_topics_per_minute: int = Field(20, ge=1, description="desk forum topics created per minute at most")
 
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
@@ -66,3 +68,11 @@ class Settings(BaseSettings):
         if loc is None:
             raise ValueError(f"unsupported locale {v!r}; use one of {', '.join(LOCALES)}")
         return loc
+
+    @field_validator("operator_hours")
+    @classmethod
+    def _readable_hours(cls, v: str) -> str:
+        from bot.handoff import WorkingHours
+
+        WorkingHours(v).windows()  # raises a ValueError that names the part it cannot read
+        return v

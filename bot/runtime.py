@@ -8,6 +8,7 @@ import redis.asyncio as aioredis
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.handoff import HandoffMiddleware, HandoffService, WorkingHours
 from bot.i18n import Translator
 from bot.sessions import RedisSessionStore, open_redis
 from flows import MENU, build_flows
@@ -25,6 +26,7 @@ class Services:
     translator: Translator
     dialogue: Dialogue
     engine: Engine
+    handoff: HandoffService
 
     async def close(self) -> None:
         await self.store.close()
@@ -58,4 +60,10 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
         lock_wait=settings.lock_wait_seconds,
         dedup_ttl=settings.dedup_ttl_seconds,
     )
-    return Services(settings, redis, store, translator, dialogue, engine)
+    handoff = HandoffService(
+        redis, translator, hours=WorkingHours(settings.operator_hours, settings.operator_timezone),
+        hotline=settings.hotline,
+    )
+    if settings.operator_chat_id is not None or settings.operator_api_token is not None:
+        engine.use(HandoffMiddleware(handoff))  # without a desk nobody could answer: 转人工 gives the hotline
+    return Services(settings, redis, store, translator, dialogue, engine, handoff)

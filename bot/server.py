@@ -46,6 +46,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     from bot.announcements import setup as setup_announcements
 
     setup_announcements(app, services)  # /admin/announcements… (Bearer ADMIN_TOKEN)
+    from bot import operator_api
+
+    if operator_api.setup(app, services):
+        log.info("operator API at /operator/tickets (Bearer OPERATOR_API_TOKEN)")
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:

@@ -60,6 +60,7 @@ class FakeWeChatAPI:
         self.sent: list[dict] = []  # {"token", "touser", "content"}
         self.rejected_tokens: set[str] = set()
         self.unauthorized = False
+        self.expired: set[str] = set()  # openids whose 48-hour customer-service window has passed
         self.token_delay = 0.0
         self.app = web.Application()
         self.app.router.add_get("/cgi-bin/token", self.token)
@@ -78,6 +79,8 @@ class FakeWeChatAPI:
         if self.unauthorized:
             return web.json_response({"errcode": 48001, "errmsg": "api unauthorized"})
         data = await request.json()
+        if data["touser"] in self.expired:
+            return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
         assert data["msgtype"] == "text"
         self.sent.append({"token": token, "touser": data["touser"], "content": data["text"]["content"]})
         return web.json_response({"errcode": 0, "errmsg": "ok"})

@@ -1,0 +1,108 @@
+"""The operator HTTP API (for a web console): list the queue, claim, reply, close. Bearer-token auth.
+
+    GET  /operator/tickets                 open tickets, oldest first, with queue positions
+    GET  /operator/tickets/{id}            one ticket with its (masked) transcript
+    POST /operator/tickets/{id}/claim      {"operator": "alice"}
+    POST /operator/tickets/{id}/reply      {"operator": "alice", "text": "…"}
+    POST /operator/tickets/{id}/close      {"operator": "alice"}
+
+Answers: 200 done; 401 no token; 403 wrong token; 404 no such ticket; 409 closed or someone else's;
+422 bad body; 502 the reply could not reach the user (``result`` says why, e.g. ``window_expired``).
+"""
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from bot.handoff import HandoffService
+from bot.runtime import Services
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+STATUS = {"ok": 200, "delivered": 200, "queued_outbox": 200, "missing": 404, "closed": 409}
+
+
+def setup(app: web.Application, services: Services) -> bool:
+    token = services.settings.operator_api_token
+    if token is None or not token.get_secret_value():
+        return False
+    api = OperatorAPI(services.handoff, token.get_secret_value())
+    app.router.add_get("/operator/tickets", api.guard(api.list))
+    app.router.add_get("/operator/tickets/{id}", api.guard(api.show))
+    app.router.add_post("/operator/tickets/{id}/claim", api.guard(api.claim))
+    app.router.add_post("/operator/tickets/{id}/reply", api.guard(api.reply))
+    app.router.add_post("/operator/tickets/{id}/close", api.guard(api.close))
+    return True
+
+
+class OperatorAPI:
+    def __init__(self, handoff: HandoffService, token: str) -> None:
+        self.handoff = handoff
+        self.token = token.encode()
+
+    def guard(self, handler: Handler) -> Handler:
+        async def checked(request: web.Request) -> web.StreamResponse:
+            auth = request.headers.get("Authorization", "")
+            if not auth.startswith("Bearer "):
+                return _json({"error": "missing bearer token"}, 401)
+            if not hmac.compare_digest(auth[7:].encode(), self.token):
+                return _json({"error": "wrong token"}, 403)
+            return await handler(request)
+        return checked
+
+    async def list(self, request: web.Request) -> web.Response:
+        tickets = []
+        for t in await self.handoff.open_tickets():
+            tickets.append({**t.public(), "position": await self.handoff.position(t.id)})
+        return _json({"tickets": tickets})
+
+    async def show(self, request: web.Request) -> web.Response:
+        ticket = await self.handoff.get(request.match_info["id"])
+        if ticket is None:
+            return _json({"error": "no such ticket"}, 404)
+        return _json({"ticket": ticket.public(), "transcript": await self.handoff.transcript(ticket.id)})
+
+    async def claim(self, request: web.Request) -> web.Response:
+        body = await _body(request, "operator")
+        if isinstance(body, web.Response):
+            return body
+        return _result(await self.handoff.claim(request.match_info["id"], body["operator"]))
+
+    async def reply(self, request: web.Request) -> web.Response:
+        body = await _body(request, "operator", "text")
+        if isinstance(body, web.Response):
+            return body
+        return _result(await self.handoff.reply(request.match_info["id"], body["operator"], body["text"]))
+
+    async def close(self, request: web.Request) -> web.Response:
+        body = await _body(request, "operator")
+        if isinstance(body, web.Response):
+            return body
+        ticket_id = request.match_info["id"]
+        if await self.handoff.get(ticket_id) is None:
+            return _result("missing")
+        return _result("ok" if await self.handoff.close(ticket_id, by=body["operator"]) else "closed")
+
+
+async def _body(request: web.Request, *fields: str) -> dict[str, Any] | web.Response:
+    try:
+        data = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _json({"error": "body must be JSON"}, 422)
+    if not isinstance(data, dict):
+        return _json({"error": "body must be a JSON object"}, 422)
+    missing = [f for f in fields if not isinstance(data.get(f), str) or not data[f].strip()]
+    if missing:
+        return _json({"error": f"missing or empty: {', '.join(missing)}"}, 422)
+    return data
+
+
+def _result(result: str) -> web.Response:
+    status = 409 if result.startswith("taken:") else STATUS.get(result, 502)
+    return _json({"result": result}, status)
+
+
+def _json(data: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(d, ensure_ascii=False))
