@@ -223,37 +223,83 @@ class Worker:
                 await self._ack(entry_id)
 
     async def deliver(self, ann: str, target: str, locale: str) -> bool:
-        """Send one target of one announcement at most once. False when this worker is stopping and the
-        target was left (or put back) pending for another worker."""
+        """Send one target of one announcement at most once. False when this worker is stopping and left the
+        target pending for another worker.
+
+        Each attempt takes a rate-limit slot first and claims the target only then, right before the call,
+        so a worker killed while waiting for a slot leaves its targets pending, not ambiguous.
+        """
+        text, created = await self._text(ann, locale)
+        chat = chat_of(target)
+        note = ""
+        attempts = 0
         while True:
-            r = await self.store.transition("claim", ann, target, self.name)
-            if r == "ok":
-                break
-            if not r.startswith("s|"):
-                return True  # already final, cancelled, or not part of the announcement
-            owner = r.split("|")[1]
-            if owner != self.name and not await self.redis.exists(self.store.worker_key(owner)):
-                if target.startswith("wx:"):  # clientmsgid makes a resend safe: take it over
-                    if await self.store.transition("steal", ann, target, self.name, r) == "ok":
-                        break
-                    continue
-                await self.store.transition(
-                    "orphan", ann, target, self.name, r,
-                    f"worker {owner} stopped during the call; Telegram may or may not have delivered it")
+            if not await self._worth_trying(ann, target):
+                return True  # final, cancelled or handed to an owner that is still alive and finished it
+            if self.stop.is_set():
+                return False
+            slot = await self.limiter.acquire(chat, self.stop)
+            if slot is None:
+                return False
+            claimed = await self._claim(ann, target)
+            if not claimed:
+                await self.limiter.release(chat, slot)
+                continue
+            attempts += 1
+            try:
+                out = await self._call(target, chat, text, f"yibao_{ann}_{created.split('.')[0]}")
+            except BaseException as e:
+                # Crashed or cancelled around the call: we cannot tell whether it went out.
+                await asyncio.shield(self._finish(ann, target, f"u|{self.name}",
+                                                  f"worker error: {type(e).__name__}: {e}"))
+                raise
+            finally:
+                await self.limiter.release(chat, slot)
+            value, reason = await self._outcome(out, target, chat, attempts)
+            if out.kind == "migrated":
+                note = f"migrated to {out.new_chat_id}"
+                chat = out.new_chat_id
+            if value == "p":  # not delivered, worth another try: pending again while we wait
+                await self._finish(ann, target, "p", "")
+                if out.kind == "transient":
+                    await self._sleep(min(5.0, 0.2 * 2 ** attempts))
+                continue
+            await self._finish(ann, target, value, reason or (note if value.startswith("ok|") else ""))
+            return True
+
+    async def _worth_trying(self, ann: str, target: str) -> bool:
+        """Read-only look before taking a rate slot; resolves targets a dead worker left mid-call."""
+        while True:
+            cur = await self.redis.hget(f"{self.store.meta(ann)}:st", target)
+            if cur == "p":
                 return True
+            if cur is None or not cur.startswith("s|"):
+                return False
+            owner = cur.split("|")[1]
+            if owner != self.name and not await self.redis.exists(self.store.worker_key(owner)):
+                if target.startswith("wx:"):
+                    return True  # clientmsgid makes a resend safe: `_claim` takes it over
+                await self.store.transition(
+                    "orphan", ann, target, self.name, cur,
+                    f"worker {owner} stopped during the call; Telegram may or may not have delivered it")
+                return False
             await self._sleep(min(1.0, self.idle / 3))  # its owner is alive and still on it
             if self.stop.is_set():
                 return False
-        try:
-            value, reason = await self._send(ann, target, locale)
-        except BaseException as e:
-            # Crashed or cancelled around the call: we cannot tell whether it went out.
-            await asyncio.shield(self.store.transition(
-                "finish", ann, target, self.name, f"u|{self.name}", f"worker error: {type(e).__name__}: {e}"))
-            raise
+
+    async def _claim(self, ann: str, target: str) -> bool:
+        r = await self.store.transition("claim", ann, target, self.name)
+        if r == "ok":
+            return True
+        if target.startswith("wx:") and r.startswith("s|"):
+            owner = r.split("|")[1]
+            if owner != self.name and not await self.redis.exists(self.store.worker_key(owner)):
+                return await self.store.transition("steal", ann, target, self.name, r) == "ok"
+        return False
+
+    async def _finish(self, ann: str, target: str, value: str, reason: str) -> None:
         await self.store.transition("finish", ann, target, self.name, value, reason)
-        self.stats[{"ok": "sent", "f": "failed", "u": "unknown", "p": "returned"}[value.split("|")[0]]] += 1
-        return value != "p"
+        self.stats[{"ok": "sent", "f": "failed", "u": "unknown", "p": "retried"}[value.split("|")[0]]] += 1
 
     async def _text(self, ann: str, locale: str) -> tuple[str, str]:
         meta = self._meta.get(ann)
@@ -265,46 +311,30 @@ class Worker:
         loc = locale or self.settings.default_locale
         return self.translator.text(Text(meta["locale_id"]), loc), meta.get("created_at", "0")
 
-    async def _send(self, ann: str, target: str, locale: str) -> tuple[str, str]:
-        """(new state, reason) for a claimed target; retries 429s, migrations and refused connections."""
-        text, created = await self._text(ann, locale)
-        chat = chat_of(target)
-        note = ""
-        attempts = 0
-        while True:
-            attempts += 1
-            slot = await self.limiter.acquire(chat, self.stop)
-            if slot is None:
-                return "p", ""  # stopping before the call: nobody has it yet, leave it for another worker
-            try:
-                out = await self._call(target, chat, text, f"yibao_{ann}_{created.split('.')[0]}")
-            finally:
-                await self.limiter.release(chat, slot)
-            last = attempts >= self.settings.announce_max_attempts
-            if out.kind == "sent":
-                return f"ok|{out.message_id}", note or out.detail
-            if out.kind == "forbidden":
-                # Blocked by the user or removed from the chat: record it and stop addressing them.
-                await self.store.unsubscribe(chat)
-                await self.store.unregister_chat(chat)
-                return "f", out.detail
-            if out.kind == "failed":
-                return "f", out.detail
-            if out.kind == "unknown" and not target.startswith("wx:"):
-                return f"u|{self.name}", out.detail
-            if last:
-                return "f", f"gave up after {attempts} tries: {out.detail}"
-            if out.kind == "retry":
-                # Telegram does not say whether a 429 is per chat or for the whole bot: honour it for every
-                # send of every worker (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
-                log.warning("429 for %s: pausing all sends for %.1f s", target, out.retry_after)
-                await self.limiter.pause(out.retry_after)
-            elif out.kind == "migrated":
-                await self.store.migrate_chat(chat, out.new_chat_id)
-                note = f"migrated to {out.new_chat_id}"
-                chat = out.new_chat_id
-            else:  # transient: never reached the platform (or WeChat, where clientmsgid makes resending safe)
-                await self._sleep(min(5.0, 0.2 * 2 ** attempts))
+    async def _outcome(self, out: Outcome, target: str, chat: str, attempts: int) -> tuple[str, str]:
+        """(new state, reason) after one call; "p" means try again (after any pause this sets)."""
+        if out.kind == "sent":
+            return f"ok|{out.message_id}", out.detail
+        if out.kind == "forbidden":
+            # Blocked by the user or removed from the chat: record it and stop addressing them.
+            await self.store.unsubscribe(chat)
+            await self.store.unregister_chat(chat)
+            return "f", out.detail
+        if out.kind == "failed":
+            return "f", out.detail
+        if out.kind == "unknown" and not target.startswith("wx:"):
+            return f"u|{self.name}", out.detail
+        if attempts >= self.settings.announce_max_attempts:
+            return "f", f"gave up after {attempts} tries: {out.detail}"
+        if out.kind == "retry":
+            # Telegram does not say whether a 429 is per chat or for the whole bot: honour it for every send
+            # of every worker (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
+            log.warning("429 for %s: pausing all sends for %.1f s", target, out.retry_after)
+            await self.limiter.pause(out.retry_after)
+        elif out.kind == "migrated":
+            await self.store.migrate_chat(chat, out.new_chat_id)
+        # transient: never reached the platform (or WeChat, where clientmsgid makes resending safe)
+        return "p", ""
 
     async def _call(self, target: str, chat: str, text: str, client_msg_id: str) -> Outcome:
         if target.startswith("tg:"):
