@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.privacy import configure_logging
 
 
 def _settings(**overrides: object) -> Settings:
@@ -121,8 +121,7 @@ def main(argv: list[str] | None = None) -> None:
         level = args.log_level or Settings().log_level
     except ValidationError:
         pass
-    # Logs go to stderr so that `chat --jsonl` keeps stdout clean.
-    logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging(level)
     args.func(args)
 
 

@@ -5,7 +5,9 @@ logs, in handoff transcripts and in anything persisted, and the user is told not
 """
 from __future__ import annotations
 
+import logging
 import re
+import sys
 
 # 18-digit resident ID (last char may be X), 15-digit legacy ID, 16–19 digit bank cards, mobile numbers.
 _ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
@@ -29,3 +31,20 @@ def mask(text: str | None) -> str:
 def contains_sensitive_number(text: str | None) -> bool:
     """True when the text carries something that looks like an ID, bank-card or phone number."""
     return bool(text) and mask(text) != text
+
+
+class MaskingFormatter(logging.Formatter):
+    """Masks numbers in the whole formatted record — message, arguments and traceback alike — so no code
+    path can leak an ID or card number into the logs, even through an exception's message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask(super().format(record))
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())

@@ -18,3 +18,19 @@ def test_leaves_ordinary_numbers_alone():
 def test_detects_sensitive_numbers():
     assert contains_sensitive_number("我的卡号是 6222021234567890123")
     assert not contains_sensitive_number(None)
+
+
+def test_log_formatter_masks_messages_and_tracebacks():
+    import logging
+
+    from bot.privacy import MaskingFormatter
+
+    try:
+        raise ValueError("user sent 110101199003074578")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "text %s", ("13812345678",), sys.exc_info())
+    out = MaskingFormatter("%(message)s").format(record)
+    assert "138****5678" in out and "110101********4578" in out
+    assert "13812345678" not in out and "110101199003074578" not in out
