@@ -208,7 +208,8 @@ class Understander:
             if "insurance" in found:
                 # Something about 医保 that no errand or FAQ covers; too short to judge → let the menu ask.
                 return Understanding(None if len(t) <= 4 else "out_of_scope", score=0.5, topic="insurance")
-            return Understanding("out_of_scope", score=0.5, topic="other")
+            # "好的", "嗯嗯": too little to call out of scope; the dialogue shows the menu instead.
+            return Understanding("out_of_scope" if len(t) >= 4 else None, score=0.5, topic="other")
         slots = {k: v for k, v in self.slots_in(text, best.intent).items() if k not in best.drop}
         slots.update(best.slots)
         return Understanding(best.intent, slots, faq=best.faq, score=best.score, topic=best.topic)
