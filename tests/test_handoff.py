@@ -16,7 +16,7 @@ from tests.conftest import Chat, make_settings
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
 from tests.fixtures.telegram.bot_api import FakeBotAPI
 from tests.test_wechat import TOKEN as WX_TOKEN
-from tests.test_wechat import FakeWeChatAPI, Peer
+from tests.test_wechat import Peer, wechat_api  # noqa: F401 (a fixture)
 
 DESK = -1001234567890
 SECRET = "desk-test-secret"
@@ -31,15 +31,6 @@ async def bot_api() -> AsyncIterator[FakeBotAPI]:
     api.members.update({OPERATOR: "member", OTHER_OPERATOR: "administrator"})
     yield api
     await api.stop()
-
-
-@pytest.fixture
-async def wechat_api() -> AsyncIterator[tuple[FakeWeChatAPI, str]]:
-    api = FakeWeChatAPI()
-    server = TestServer(api.app, host="127.0.0.1")
-    await server.start_server()
-    yield api, str(server.make_url("/cgi-bin/"))
-    await server.close()
 
 
 @pytest.fixture
