@@ -324,3 +324,16 @@ async def test_admin_routes_refuse_everything_without_an_admin_token(redis_url):
     async with TestClient(TestServer(create_app(settings))) as client:
         resp = await client.get("/admin/announcements", headers={"Authorization": "Bearer guess"})
         assert resp.status == 403
+
+
+async def test_locale_id_announcement_reaches_each_subscriber_in_their_language(redis, redis_url, api):
+    settings = ann_settings(redis_url)
+    store = Store(redis, settings.announce_key_prefix)
+    await ann_api.subscribe(redis, 1, 1, "en", prefix=settings.announce_key_prefix)
+    await ann_api.subscribe(redis, 2, 2, "zh-CN", prefix=settings.announce_key_prefix)
+    r = await create(store, Translator(), target="telegram:subscribers", locale_id="announce-maintenance")
+    async with workers(settings, redis, api.url):
+        await wait_done(store, r["id"])
+    texts = {s.chat: s.text for s in api.sent}
+    assert texts["1"].startswith("This bot will be down") and texts["2"].startswith("本机器人即将短暂维护")
+    assert "12333" in texts["1"] and "12333" in texts["2"]

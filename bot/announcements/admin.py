@@ -28,7 +28,7 @@ def parse_at(value: str | None) -> float | None:
 
 async def create(store: Store, translator: Translator, *, target: str, text: str | None = None,
                  locale_id: str | None = None, at: str | float | None = None, dry_run: bool = False,
-                 created_by: str = "cli", default_locale: str = "zh-CN") -> dict[str, Any]:
+                 created_by: str = "cli", default_locale: str = "zh-CN", hotline: str = "12333") -> dict[str, Any]:
     try:
         spec = TargetSpec.parse(target)
     except ValueError as e:
@@ -47,7 +47,8 @@ async def create(store: Store, translator: Translator, *, target: str, text: str
     if dry_run:
         targets = await store.resolve(spec, default_locale)
         locales = Counter(loc for _, loc in targets)
-        preview = {loc: text or translator.text(Text(locale_id), loc) for loc in (locales or {default_locale: 0})}
+        preview = {loc: text or translator.text(Text(locale_id, {"hotline": hotline}), loc)
+                   for loc in (locales or {default_locale: 0})}
         return {"dry_run": True, "target": str(spec), "targets": len(targets),
                 "sample": [t for t, _ in targets[:10]], "locales": dict(locales), "preview": preview,
                 "at": when, "due_in_seconds": max(0.0, (when or time.time()) - time.time())}

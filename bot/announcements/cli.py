@@ -44,7 +44,8 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 r = await create(store, Translator(default=settings.default_locale), target=args.target,
                                  text=args.text, locale_id=args.locale_id, at=args.at, dry_run=args.dry_run,
-                                 created_by=args.by, default_locale=settings.default_locale)
+                                 created_by=args.by, default_locale=settings.default_locale,
+                                 hotline=settings.hotline)
             except AdminError as e:
                 sys.exit(f"error: {e}")
             if r.get("dry_run"):

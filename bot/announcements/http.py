@@ -44,7 +44,7 @@ def setup(app: web.Application, services) -> bool:  # noqa: ANN001 — bot.runti
             result = await create(store, services.translator, target=str(body.get("target", "")),
                                   text=body.get("text"), locale_id=body.get("locale_id"), at=body.get("at"),
                                   dry_run=bool(body.get("dry_run")), created_by="http",
-                                  default_locale=settings.default_locale)
+                                  default_locale=settings.default_locale, hotline=settings.hotline)
         except (ValueError, AdminError, AttributeError) as e:
             return web.json_response({"error": str(e)}, status=400)
         return web.json_response(result, status=200 if result.get("dry_run") else 201)

@@ -209,11 +209,15 @@ class Worker:
                 entry_id, ann, target, locale = await asyncio.wait_for(self.queue.get(), self.poll)
             except asyncio.TimeoutError:
                 continue
-            finished = False
             try:
                 finished = await self.deliver(ann, target, locale)
             except Exception:
-                log.exception("announcement %s target %s: delivery failed", ann, target)
+                # e.g. Redis unreachable: try the target again later (its state decides what is left to do)
+                log.exception("announcement %s target %s: delivery failed; retrying", ann, target)
+                await self._sleep(1.0)
+                if not self.stop.is_set():
+                    self.queue.put_nowait((entry_id, ann, target, locale))
+                continue
             e = self.entries.get(entry_id)
             if e is None or not finished:
                 continue
@@ -309,7 +313,8 @@ class Worker:
         if meta.get("text"):
             return meta["text"], meta.get("created_at", "0")
         loc = locale or self.settings.default_locale
-        return self.translator.text(Text(meta["locale_id"]), loc), meta.get("created_at", "0")
+        text = self.translator.text(Text(meta["locale_id"], {"hotline": self.settings.hotline}), loc)
+        return text, meta.get("created_at", "0")
 
     async def _outcome(self, out: Outcome, target: str, chat: str, attempts: int) -> tuple[str, str]:
         """(new state, reason) after one call; "p" means try again (after any pause this sets)."""

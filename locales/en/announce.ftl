@@ -8,3 +8,6 @@ announce-private-only = Please send /subscribe or /unsubscribe to me in a privat
 announce-admin-only = Only administrators of this bot can do that.
 announce-cmd-subscribe = Receive announcements (policy changes, deadlines)
 announce-cmd-unsubscribe = Stop receiving announcements
+
+## Ready-made announcements for `announce create --locale-id …` (each recipient gets their language).
+announce-maintenance = This bot will be down for maintenance for a short while. Your progress is saved; please try again later. For urgent matters call { $hotline }.

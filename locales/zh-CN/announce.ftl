@@ -8,3 +8,6 @@ announce-private-only = 请在与我的私聊中发送 /subscribe 或 /unsubscri
 announce-admin-only = 只有本机器人的管理员可以执行此操作。
 announce-cmd-subscribe = 订阅通知（政策变化、缴费截止等）
 announce-cmd-unsubscribe = 退订通知
+
+## 现成的公告，供 `announce create --locale-id …` 使用（每位收件人收到自己语言的版本）。
+announce-maintenance = 本机器人即将短暂维护，您的办理进度已保存，请稍后再试。急事请拨打 { $hotline }。
