@@ -122,9 +122,10 @@ class Dialogue:
         question = self._question(s)
         if question is not None:
             value = self.nlu.match_choice(text, question.slot, self._labelled_choices(s, question))
-            if value is not None:
+            u = self.nlu.understand(text)
+            if value is not None and not self._asks_for_other_errand(s, text, u):
                 return self._answer(s, question, value, out, text)
-            return self._free_text_in_flow(s, text, out)
+            return self._free_text_in_flow(s, text, out, u)
         return self._free_text_idle(s, text, out, first_contact)
 
     def _option_by_number(self, s: Session, text: str) -> str | None:
@@ -171,6 +172,7 @@ class Dialogue:
         flow = self.flows[name]
         self._push(s)
         s.flow, s.slots, s.pending, s.misunderstood = name, dict(prefill), None, 0
+        s.data["answered"] = 0
         out.intent = name
         out.say("common-flow-start", title=Text(flow.title))
         self._enter(s, flow.settle(flow.start, s.slots), out)
@@ -185,6 +187,7 @@ class Dialogue:
             return self._ask(s, q, out)
         self._push(s)
         s.slots[q.slot] = value
+        s.data["answered"] = s.data.get("answered", 0) + 1
         # "职工医保,断了两个月" answers this question and the next one: keep what else it says.
         for slot, extra in self._slots_for(s.flow, text).items():
             s.slots.setdefault(slot, extra)
@@ -223,12 +226,17 @@ class Dialogue:
         out.options = options
         s.options = [o.value for o in options]
 
-    def _free_text_in_flow(self, s: Session, text: str, out: _Out) -> None:
+    def _asks_for_other_errand(self, s: Session, text: str, u: Understanding) -> bool:
+        """"新农合如何重新参保" at "您参加的是哪种医保?" asks for another errand rather than answering."""
+        return u.intent in self.flows and u.intent != s.flow and u.score >= CONFIDENT and self.nlu.is_request(text)
+
+    def _free_text_in_flow(self, s: Session, text: str, out: _Out, u: Understanding) -> None:
         """Free text that is not an answer: another errand (ask before switching), more slots of this
         one, an FAQ or an out-of-scope question (answer, then ask the same question again)."""
-        u = self.nlu.understand(text)
         flow = self.flows[s.flow]  # type: ignore[index]
         if u.intent in self.flows and u.intent != s.flow:
+            if not s.data.get("answered"):  # nothing the user said here would be lost: just switch
+                return self._start_flow(s, u.intent, u.slots, out)
             s.pending = {"flow": u.intent, "slots": u.slots}
             out.intent = u.intent
             out.say("common-confirm-switch", title=Text(self.flows[u.intent].title))
@@ -254,6 +262,8 @@ class Dialogue:
         out.intent = s.flow
         said = dict(u.slots)
         if any(k in s.slots and s.slots[k] != v for k, v in said.items()):
+            if not s.data.get("answered"):  # only prefilled facts so far: take the new ones outright
+                return self._start_flow(s, flow.name, said, out)
             s.pending = {"flow": flow.name, "slots": said}
             out.say("dialogue-confirm-restart", title=Text(flow.title))
             return self._offer(s, [Option("yes", Text("opt-yes")), Option("no", Text("opt-no"))], out)
@@ -373,7 +383,10 @@ class Dialogue:
             s.locale = "en" if cmd == "lang_en" else "zh-CN"
             out.say("common-language-set")
             return self._reprompt(s, out)
-        raise ValueError(f"unknown command {cmd}")
+        # A command this deployment does not know (an old keyboard, a custom-menu key): like a stale button.
+        out.intent = "stale"
+        out.say("common-stale-button")
+        self._reprompt(s, out)
 
     def _back(self, s: Session, out: _Out) -> None:
         if not s.history:

@@ -95,6 +95,12 @@ class _Lexicon:
     def matches(self, t: str) -> bool:
         return any(lit in t for lit in self.literals) or any(p.search(t) for p in self.patterns)
 
+    def without_single_chars(self) -> "_Lexicon":
+        copy = _Lexicon([], str)
+        copy.literals = [lit for lit in self.literals if len(lit) > 1]
+        copy.patterns = list(self.patterns)
+        return copy
+
 
 @dataclass(frozen=True)
 class _Rule:
@@ -127,6 +133,9 @@ class Understander:
                     self._commands.setdefault(self.clean(p) or p, name)
         self._concepts = {name: _Lexicon(words, self.clean) for name, words in data.get("concepts", {}).items()}
         self._rules = [self._rule(r) for r in data.get("rules", [])]
+        self._request_concepts = set(data.get("requests", {}).get("concepts", []))
+        if self._request_concepts - set(self._concepts):
+            raise ValueError(f"intents.toml: [requests] names unknown concepts {self._request_concepts - set(self._concepts)}")
         self._relevant = {k: tuple(v) for k, v in data.get("relevant", {}).items()}
         self._slots = {slot: {value: _Lexicon(ph, self.clean) for value, ph in values.items()}
                        for slot, values in data.get("slots", {}).items()}
@@ -183,6 +192,10 @@ class Understander:
         return self._commands.get(t)
 
     # -- what a message is about ---------------------------------------------------------------------
+    def is_request(self, text: str) -> bool:
+        """Phrased as a request or question rather than a statement (see [requests] in intents.toml)."""
+        return bool(self.concepts_in(text) & self._request_concepts)
+
     def concepts_in(self, text: str) -> set[str]:
         t = self.clean(text)
         return {name for name, lex in self._concepts.items() if lex.matches(t)}
@@ -307,6 +320,8 @@ class Understander:
                         lexicon[v].literals += src[v].literals
                         lexicon[v].patterns += src[v].patterns
         offered = {v: lex for v, lex in lexicon.items() if v in values}
+        if len(t) > 2:  # "是", "对", "没" inside a sentence ("…是公费医疗吗") are not answers by themselves
+            offered = {v: lex.without_single_chars() for v, lex in offered.items()}
         picked = self._pick(t, offered) if offered else None
         if picked is not None:
             return picked

@@ -243,6 +243,7 @@ async def test_one_answer_can_fill_two_questions(chat):
 
 async def test_another_errand_mid_flow_asks_before_switching(chat):
     await chat("医保交重复了怎么办")
+    await chat("1")  # an answer given here would be lost by switching: ask first
     ask = await chat("家庭共济怎么绑定")
     assert ask["intent"] == "family" and ask["flow"] == "refund" and ask["values"] == ["yes", "no"]
     switched = await chat("是")
@@ -250,10 +251,28 @@ async def test_another_errand_mid_flow_asks_before_switching(chat):
 
 
 async def test_declining_a_switch_keeps_the_current_question(chat):
-    first = await chat("医保卡怎么激活")
+    await chat("医保卡怎么激活")
+    first = await chat("1")
     await chat("我想退医保")
     stay = await chat("不")
     assert stay["flow"] == "reactivation" and stay["state"] == first["state"]
+
+
+async def test_another_errand_before_any_answer_switches_at_once_and_back_returns(chat):
+    first = await chat("医保交重复了怎么办")
+    turn = await chat("家庭共济怎么绑定")
+    assert turn["flow"] == "family" and turn["intent"] == "family" and turn["values"] != ["yes", "no"]
+    back = await chat("返回")
+    assert (back["flow"], back["state"], back["slots"]) == ("refund", first["state"], first["slots"])
+
+
+async def test_one_conversation_fed_many_first_messages_follows_each(chat):
+    """As an evaluator piping utterances into one `chat --jsonl` would see it."""
+    expected = [("我想退医保", "refund"), ("医保参保地怎么变更", "transfer"), ("家人看病用我的医保卡怎么绑定", "family"),
+                ("新农合如何重新参保", "reactivation"), ("城乡居民医保网上怎么退费", "refund")]
+    for text, flow in expected:
+        turn = await chat(text)
+        assert (turn["flow"], turn["intent"]) == (flow, flow), text
 
 
 async def test_restating_the_errand_with_new_facts_fills_them(chat):
@@ -261,3 +280,26 @@ async def test_restating_the_errand_with_new_facts_fills_them(chat):
     turn = await chat("我交的是新农合,交重复了")
     assert turn["slots"]["ins_type"] == "居民" and turn["slots"]["reason"] == "重复缴费"
     assert turn["state"] == "ask_dup_scope"
+
+
+async def test_a_statement_stays_an_answer_even_when_it_names_another_errand(chat):
+    await chat.walk("我想退医保", "1", "1")
+    assert chat.last["state"] == "ask_dup_scope"
+    turn = await chat("两个地方都交了")  # also what a transfer request would say, but phrased as an answer
+    assert (turn["flow"], turn["state"]) == ("refund", "done_dup_two_regions")
+
+
+async def test_a_request_for_another_errand_wins_over_a_partial_answer(chat):
+    await chat("家人看病用我的医保卡怎么绑定")
+    assert chat.last["state"] == "ask_ins_type"
+    turn = await chat("新农合如何重新参保")  # contains 新农合 (an answer here) but asks for re-enrolment
+    assert turn["flow"] == "reactivation" and turn["slots"]["react_task"] == "重新参保"
+
+
+async def test_a_question_containing_yes_is_not_a_yes(chat):
+    await chat("合作医疗断交还能交吗")
+    assert chat.last["state"] == "ask_over_65"
+    turn = await chat("城乡居民医疗保险是公费医疗吗")
+    assert turn["intent"] == "faq" and turn["state"] == "ask_over_65" and "over_65" not in turn["slots"]
+    turn = await chat("是")
+    assert turn["slots"]["over_65"] == "是"
