@@ -105,6 +105,9 @@ async def test_subscribe_commands_and_chat_registration(redis, redis_url):
     assert [t for t, _ in await store.resolve(TargetSpec("chats"), "zh-CN")] == ["tg:-100"]
     await ann_api.chat_member_changed(redis, settings, chat_id=-100, kind="channel", title="通知", status="kicked")
     assert await store.resolve(TargetSpec("chats"), "zh-CN") == []
+    await ann_api.subscribe(redis, 6, 6, prefix=p)
+    await ann_api.chat_member_changed(redis, settings, chat_id=6, kind="private", title=None, status="kicked")
+    assert not await ann_api.is_subscribed(redis, 6, prefix=p)
 
 
 def test_admin_ids_and_token():

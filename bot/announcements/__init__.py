@@ -13,7 +13,8 @@ For the Telegram adapter — everything it needs is here, with ``prefix=settings
   Lower level: `subscribe`, `unsubscribe`, `is_subscribed`.
 - ``my_chat_member`` updates → ``await chat_member_changed(redis, settings, chat_id=…, kind=chat.type,
   title=chat.title, status=new_chat_member.status)``: registers the group/channel while the bot is an
-  administrator, forgets it when demoted, removed or kicked. Lower level: `register_chat`, `unregister_chat`.
+  administrator, forgets it when demoted, removed or kicked; a private chat that blocked the bot
+  (status ``kicked``) is unsubscribed. Lower level: `register_chat`, `unregister_chat`.
 - a migrated group (``migrate_to_chat_id`` on a message) → ``await migrate_chat(redis, old_id, new_id)``.
 - admin-only commands → `is_admin(settings, from_user.id)` (ADMIN_TELEGRAM_IDS).
 """
@@ -106,6 +107,8 @@ async def chat_member_changed(redis: aioredis.Redis, settings: Settings, *, chat
     if kind in ("group", "supergroup", "channel") and status in ADMIN_STATUSES:
         await register_chat(redis, chat_id, kind, title or "", locale, prefix=prefix)
         return True
+    if kind == "private" and status == "kicked":  # the user blocked the bot: no more announcements to them
+        await unsubscribe(redis, chat_id, prefix=prefix)
     await unregister_chat(redis, chat_id, prefix=prefix)
     return False
 
