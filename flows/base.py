@@ -77,6 +77,17 @@ class Outcome:
     options: Callable[[Slots], Sequence[Option]] = lambda slots: ()
 
 
+# What every outcome offers after its own next steps.
+AFTER_GUIDANCE = (Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff")))
+
+
+def follow_up(*first: Option) -> Callable[[Slots], list[Option]]:
+    """Outcome options: ``first`` (e.g. the errand to do next), then 主菜单 and 转人工."""
+    def options(slots: Slots) -> list[Option]:
+        return [*first, *AFTER_GUIDANCE]
+    return options
+
+
 @dataclass(frozen=True)
 class Route:
     source: str

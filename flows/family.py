@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
 from flows.dialogue import flow_value
 
 SHARE, USE, LEND, BORROW = "给家人用", "绑定后使用", "借卡", "用别人的"
@@ -74,11 +74,6 @@ def _bind(slots: Slots) -> list[Text]:
 _REL = {"配偶": "spouse", "父母": "parent", "子女": "child", "其他亲属": "other"}
 
 
-def _options(*first: Option):
-    def options(slots: Slots) -> list[Option]:
-        return [*first, Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
-    return options
-
 
 _learn_sharing = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-family"))
 _how_to_bind = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-family-bind"))
@@ -86,10 +81,10 @@ _how_to_bind = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-
 OUTCOMES = (
     Outcome("done_no_lending", lambda s: [Text("family-no-lending"), Text("family-no-lending-penalty"),
                                           Text("family-no-lending-alternative")],
-            _options(_learn_sharing)),
+            follow_up(_learn_sharing)),
     Outcome("done_use", lambda s: [Text("family-use-what"), Text("family-use-pay"),
                                    Text("family-no-lending-short"), Text("family-contact")],
-            _options(_how_to_bind)),
+            follow_up(_how_to_bind)),
     Outcome("done_other_relative", lambda s: [Text("family-other-relative"), Text("family-what-is-shared"),
                                               Text("family-contact")]),
     Outcome("done_other_area", lambda s: [Text("family-other-area"), Text("family-what-is-shared"),

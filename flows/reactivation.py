@@ -6,7 +6,7 @@ lapse=≤3个月/>3个月, channel=线上/线下). Exactly three months counts a
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
 from flows.dialogue import flow_value
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
@@ -130,11 +130,6 @@ def _card(*keys: str):
     return render
 
 
-def _follow_up(*first: Option):
-    def options(slots: Slots) -> list[Option]:
-        return [*first, Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
-    return options
-
 
 _card_again = Option(flow_value("reactivation", {"react_task": CARD, "card_received": "已拿到"}),
                      Text("opt-card-got-it"))
@@ -142,12 +137,12 @@ _lapse_faq = Option("faq:lapse_effects", Text("opt-faq-lapse-effects"))
 _wait_faq = Option("faq:new_6m", Text("opt-faq-new-6m"))
 
 OUTCOMES = (
-    Outcome("done_employee_short", _employee_short, _follow_up(_lapse_faq)),
-    Outcome("done_employee_long", _employee_long, _follow_up(_lapse_faq)),
-    Outcome("done_employee_unknown", _employee_unknown, _follow_up(_lapse_faq)),
-    Outcome("done_resident", _resident, _follow_up(_wait_faq)),
+    Outcome("done_employee_short", _employee_short, follow_up(_lapse_faq)),
+    Outcome("done_employee_long", _employee_long, follow_up(_lapse_faq)),
+    Outcome("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq)),
+    Outcome("done_resident", _resident, follow_up(_wait_faq)),
     Outcome("done_card_status", lambda s: [Text("react-card-status"), Text("react-card-status-deadline"),
-                                           Text("react-card-contact")], _follow_up(_card_again)),
+                                           Text("react-card-contact")], follow_up(_card_again)),
     Outcome("done_card_newborn", lambda s: [Text("react-card-newborn"), Text("react-card-after"),
                                             Text("react-card-contact")]),
     Outcome("done_card_bank", _card("react-card-bank")),

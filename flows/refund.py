@@ -5,7 +5,7 @@ Slot values follow the public dev-set labels (ins_type=居民/职工, reason=重
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
 from flows.dialogue import flow_value
 
 RESIDENT, EMPLOYEE = "居民", "职工"
@@ -144,19 +144,14 @@ def _employee_window(key: str):
     return render
 
 
-def _follow_up(*first: Option):
-    def options(slots: Slots) -> list[Option]:
-        return [*first, Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
-    return options
-
 
 OUTCOMES = (
     Outcome("done_not_refundable", lambda s: [Text("refund-no-voluntary"), Text("refund-no-voluntary-next")],
-            _follow_up(Option(flow_value("reactivation"), Text("opt-go-reactivation")))),
+            follow_up(Option(flow_value("reactivation"), Text("opt-go-reactivation")))),
     Outcome("done_used", lambda s: [Text("refund-no-used"), Text("refund-no-used-dispute")],
-            _follow_up()),
+            follow_up()),
     Outcome("done_dup_two_regions", lambda s: [Text("refund-dup-two-regions"), Text("refund-dup-two-regions-next")],
-            _follow_up(Option(flow_value("transfer", {"situation": "两地重复"}), Text("opt-go-transfer")))),
+            follow_up(Option(flow_value("transfer", {"situation": "两地重复"}), Text("opt-go-transfer")))),
     Outcome("done_dup_two_employers", _employee_window("refund-dup-two-employers-verdict")),
     Outcome("done_retired", _employee_window("refund-retired-verdict")),
     Outcome("done_unemployed", _employee_window("refund-unemployed-verdict")),

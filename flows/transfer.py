@@ -5,7 +5,7 @@ Slot values follow the public dev-set labels (situation=换地转移/两地重�
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, slot_is
+from flows.base import AFTER_GUIDANCE, Choice, Flow, Outcome, Question, Route, Slots, slot_is
 from flows.dialogue import flow_value
 
 MOVE, DUPLICATE, STOP_OLD, UNSURE = "换地转移", "两地重复", "停掉原来", "不清楚"
@@ -125,8 +125,7 @@ def _to_refund(dup_scope: str):
         prefill = {"reason": "重复缴费", "dup_scope": dup_scope}
         if slots.get("ins_pair") in ("职工", "居民"):
             prefill["ins_type"] = slots["ins_pair"]
-        return [Option(flow_value("refund", prefill), Text("opt-go-refund")),
-                Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
+        return [Option(flow_value("refund", prefill), Text("opt-go-refund")), *AFTER_GUIDANCE]
     return options
 
 
@@ -134,8 +133,7 @@ def _to_reactivation(slots: Slots) -> list[Option]:
     prefill = {"react_task": "补缴", "lapse": ">3个月"}
     if slots.get("ins_pair") in ("职工", "居民"):
         prefill["ins_type"] = slots["ins_pair"]
-    return [Option(flow_value("reactivation", prefill), Text("opt-go-reactivation")),
-            Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))]
+    return [Option(flow_value("reactivation", prefill), Text("opt-go-reactivation")), *AFTER_GUIDANCE]
 
 
 OUTCOMES = (
