@@ -53,6 +53,7 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.engine import SessionBusy
 from bot.handoff import DeliveryFailed
 from bot.i18n import SUPPORTED, normalize_locale
@@ -89,8 +90,11 @@ COMMANDS = {
     "lang_en": "cmd:lang_en",
     "lang_zh": "cmd:lang_zh",
 }
-# Shown in the client's command menu (setMyCommands), one list per language.
-MENU_COMMANDS = ("start", "menu", "help", "cancel", "lang")
+# Announcement opt-in for private users (bot.announcements).
+SUBSCRIPTION_COMMANDS = ("subscribe", "unsubscribe")
+# Shown in the client's command menu (setMyCommands), one list per language: command → description id.
+MENU_COMMANDS = {c: f"telegram-cmd-{c}" for c in ("start", "menu", "help", "cancel", "lang")} | {
+    c: f"announce-cmd-{c}" for c in SUBSCRIPTION_COMMANDS}
 
 
 class ChatBlocked(Exception):
@@ -213,6 +217,10 @@ class TelegramChannel:
     async def _on_message(self, update_id: int, m: Message) -> None:
         if self.desk is not None and m.chat.id == self.desk.chat_id:
             return await self.desk.handle(m)  # the operator desk: never a conversation with the bot
+        if m.migrate_to_chat_id is not None:  # a group became a supergroup: announcements follow it
+            await migrate_chat(self.redis, m.chat.id, m.migrate_to_chat_id,
+                               prefix=self.services.settings.announce_key_prefix)
+            return
         user = m.from_user
         if user is None or user.is_bot:
             return  # channel posts, anonymous group admins, other bots
@@ -222,6 +230,11 @@ class TelegramChannel:
             locale = await self._user_locale(user)
             return await self.send_text(m.chat.id, self._t("telegram-text-only", locale))
         cmd = parse_command(m.text)
+        if cmd is not None and cmd.name in SUBSCRIPTION_COMMANDS:
+            locale = await self._user_locale(user)
+            answer = await subscription_command(self.redis, self.services.settings, cmd.name, chat_id=m.chat.id,
+                                                user_id=user.id, chat_type=m.chat.type, locale=locale)
+            return await self.send_text(m.chat.id, self.tr.text(answer, locale))
         if cmd is not None:
             if cmd.name == "lang":
                 loc = normalize_locale(cmd.args)
@@ -301,10 +314,14 @@ class TelegramChannel:
         await self.send_text(m.chat.id, self._t("telegram-group-private", locale), markup, reply_to=m.message_id)
 
     async def _on_member(self, upd: ChatMemberUpdated) -> None:
-        # https://core.telegram.org/bots/api#chatmemberupdated — "kicked" in a private chat = user blocked us.
+        # https://core.telegram.org/bots/api#chatmemberupdated — "kicked" in a private chat = user blocked us;
+        # in groups and channels, being made an administrator makes the chat an announcement target.
+        status = upd.new_chat_member.status
+        await chat_member_changed(self.redis, self.services.settings, chat_id=upd.chat.id, kind=upd.chat.type,
+                                  title=upd.chat.title, status=status,
+                                  locale=normalize_locale(upd.from_user.language_code) if upd.from_user else None)
         if upd.chat.type != "private":
             return
-        status = upd.new_chat_member.status
         if status == "kicked":
             await self.redis.sadd(BLOCKED, str(upd.chat.id))
             log.info("telegram chat %s blocked the bot", upd.chat.id)
@@ -468,7 +485,7 @@ class TelegramChannel:
     async def startup(self, webhook_url: str | None = None, secret: str | None = None) -> None:
         """Publish the command menu per language and, in webhook mode, register the webhook."""
         for locale in SUPPORTED:
-            commands = [BotCommand(command=c, description=self._t(f"telegram-cmd-{c}", locale)) for c in MENU_COMMANDS]
+            commands = [BotCommand(command=c, description=self._t(key, locale)) for c, key in MENU_COMMANDS.items()]
             language = locale.split("-")[0]
             try:
                 await self.call(SetMyCommands(commands=commands, language_code=language))

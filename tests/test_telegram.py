@@ -139,8 +139,8 @@ async def test_startup_registers_webhook_with_secret_and_commands(tg, api):
     assert hook.params["secret_token"] == SECRET
     assert set(hook.params["allowed_updates"]) == {"message", "callback_query", "my_chat_member"}
     by_lang = {c.params.get("language_code"): [x["command"] for x in c.params["commands"]] for c in api.of("setMyCommands")}
-    assert by_lang == {"zh": ["start", "menu", "help", "cancel", "lang"], "en": ["start", "menu", "help", "cancel", "lang"],
-                       None: ["start", "menu", "help", "cancel", "lang"]}
+    menu = ["start", "menu", "help", "cancel", "lang", "subscribe", "unsubscribe"]
+    assert by_lang == {"zh": menu, "en": menu, None: menu}
     assert tg.app[CHANNELS] == ["telegram"]
 
 
@@ -437,3 +437,55 @@ async def test_app_without_public_url_mounts_but_does_not_set_webhook(api, redis
     async with TestClient(TestServer(app)):
         assert api.of("setWebhook") == []
         assert app[CHANNELS] == ["telegram"]
+
+
+# -- announcements wiring: opt-in, administered chats, migration ------------------------------------------
+async def test_subscribe_and_unsubscribe_in_private(tg, api):
+    from bot.announcements import is_subscribed
+
+    prefix = tg.services.settings.announce_key_prefix
+    calls = sends(await tg.say("/subscribe"))
+    assert calls[0].params["text"] == tg.t("announce-subscribed")
+    assert await is_subscribed(tg.services.redis, tg.user_id, prefix=prefix)
+    assert sends(await tg.say("/subscribe"))[0].params["text"] == tg.t("announce-already-subscribed")
+    assert sends(await tg.say("/unsubscribe"))[0].params["text"] == tg.t("announce-unsubscribed")
+    assert not await is_subscribed(tg.services.redis, tg.user_id, prefix=prefix)
+    assert (await tg.session()) is None  # opting in or out is no conversation step
+
+
+def _member_update(tg: "Tg", chat: dict, status: str) -> dict:
+    u = fixture("my_chat_member_kicked")
+    u["update_id"] = tg.next_id()
+    u["my_chat_member"]["chat"] = chat
+    u["my_chat_member"]["from"]["id"] = tg.user_id
+    u["my_chat_member"]["new_chat_member"]["status"] = status
+    if status == "administrator":
+        from aiogram.types import ChatMemberAdministrator
+
+        member = u["my_chat_member"]["new_chat_member"]
+        member.pop("until_date", None)
+        for name, info in ChatMemberAdministrator.model_fields.items():
+            if info.is_required() and name not in member and info.annotation is bool:
+                member[name] = False
+    return u
+
+
+async def test_group_where_bot_is_made_admin_becomes_a_target_and_follows_migration(tg, api):
+    chats_key = f"{tg.services.settings.announce_key_prefix}:chats"
+    group = {"id": -4000000000 - random.randint(1, 10**6), "type": "group", "title": "社区医保群"}
+    await tg.post(_member_update(tg, group, "administrator"))
+    assert await tg.services.redis.hexists(chats_key, str(group["id"]))
+
+    migrated = tg.message(None, name="group_text")
+    migrated["message"]["chat"] = group
+    migrated["message"].pop("text", None)
+    migrated["message"].pop("entities", None)
+    new_id = -1009000000000 - random.randint(1, 10**6)
+    migrated["message"]["migrate_to_chat_id"] = new_id
+    assert sends(await tg.post(migrated)) == []
+    assert not await tg.services.redis.hexists(chats_key, str(group["id"]))
+    assert await tg.services.redis.hexists(chats_key, str(new_id))
+
+    supergroup = {"id": new_id, "type": "supergroup", "title": "社区医保群"}
+    await tg.post(_member_update(tg, supergroup, "left"))
+    assert not await tg.services.redis.hexists(chats_key, str(new_id))
