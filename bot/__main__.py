@@ -67,7 +67,7 @@ def cmd_flows_diagram(args: argparse.Namespace) -> None:
 
     from bot.i18n import Translator
     from flows import build_flows
-    from flows.diagram import markdown, mermaid
+    from flows.diagram import markdown, mermaid, readme_section, splice_readme
 
     flows, tr = build_flows(), Translator()
     if args.name:
@@ -79,6 +79,11 @@ def cmd_flows_diagram(args: argparse.Namespace) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(markdown(flows.values(), tr), encoding="utf-8")
     print(f"wrote {out} ({len(flows)} flows)")
+    if args.readme:
+        readme = Path(args.readme)
+        readme.write_text(splice_readme(readme.read_text(encoding="utf-8"), readme_section(flows.values(), tr)),
+                          encoding="utf-8")
+        print(f"updated the diagrams in {readme}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     diagram = flows_sub.add_parser("diagram", help="Mermaid diagrams generated from the flows' state machines")
     diagram.add_argument("name", nargs="?", help="one flow: print its Mermaid graph to stdout")
     diagram.add_argument("--out", default="docs/flows.md", help="without NAME: write all flows here (default: %(default)s)")
+    diagram.add_argument("--readme", default="README.md",
+                         help="without NAME: also refresh the diagrams in this README ('' to skip; default: %(default)s)")
     diagram.set_defaults(func=cmd_flows_diagram)
 
     poll = sub.add_parser("poll", help="run the Telegram bot by long polling (no webhook, no public URL)")

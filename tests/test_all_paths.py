@@ -140,12 +140,18 @@ def test_flows_diagram_cli_regenerates_docs(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     out = tmp_path / "flows.md"
-    proc = subprocess.run([sys.executable, "-m", "bot", "flows", "diagram", "--out", str(out)],
+    readme = tmp_path / "README.md"
+    readme.write_text((root / "README.md").read_text(encoding="utf-8").replace("flowchart TD", "OUTDATED-DIAGRAM"), "utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bot", "flows", "diagram", "--out", str(out), "--readme", str(readme)],
                           cwd=root, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert text.count("```mermaid") == len(FLOWS)
     assert text == (root / "docs" / "flows.md").read_text(encoding="utf-8"), "run `python -m bot flows diagram`"
+    # the README shows the same diagrams, refreshed by the same command
+    shown = readme.read_text(encoding="utf-8")
+    assert shown == (root / "README.md").read_text(encoding="utf-8"), "run `python -m bot flows diagram`"
+    assert shown.count("```mermaid") == len(FLOWS) and "OUTDATED-DIAGRAM" not in shown
     one = subprocess.run([sys.executable, "-m", "bot", "flows", "diagram", "transfer"],
                          cwd=root, capture_output=True, text=True, timeout=60)
     assert one.returncode == 0 and one.stdout.startswith("flowchart TD") and "done_dup_emp_res" in one.stdout
