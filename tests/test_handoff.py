@@ -276,3 +276,21 @@ def test_bad_working_hours_setting_is_refused():
 async def test_without_desk_or_api_handoff_gives_the_hotline(chat):
     turn = await chat("转人工")
     assert "12333" in turn["text"] and turn["handoff"] is False
+
+
+async def test_not_understood_twice_in_a_row_opens_a_ticket(app, bot_api):
+    chat = Chat(app.app[SERVICES])
+    await chat.walk("我想退医保", "1")
+    first = await chat("qwerty zxcv")
+    assert first["intent"] == "unknown" and first["handoff"] is False
+    second = await chat("asdf jkl")
+    assert second["intent"] == "handoff" and second["handoff"] is True and "正在为您转接人工客服" in second["text"]
+    ticket = (await app.app[SERVICES].handoff.open_tickets())[-1]
+    assert ticket.user_id == chat.user and ticket.context["reason"] == "not_understood"
+    assert ticket.context["state"] == "ask_reason"
+
+
+async def test_one_miss_between_understood_answers_does_not_escalate(app):
+    chat = Chat(app.app[SERVICES])
+    await chat.walk("我想退医保", "qwerty", "1", "asdf")
+    assert chat.last["handoff"] is False and chat.last["state"] == "ask_reason"
