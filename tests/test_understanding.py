@@ -10,6 +10,10 @@ NLU = Understander()
 
 # Paraphrases written for these tests (not the domain.md dev set): label, and slots that must be filled.
 CASES = [
+ ("去外省工作医保要转吗", "transfer", {"situation": "换地转移"}),
+ ("换了城市医保需要转吗", "transfer", {"situation": "换地转移"}),
+ ("社保卡丢了怎么补办", "out_of_scope", {}),  # reissuing a card is not back-payment (补办 ≠ 补缴)
+ ("医保卡补办了怎么激活", "reactivation", {"react_task": "卡激活"}),
  ("我的医保交重复了能退吗", "refund", {"reason": "重复缴费"}),
  ("医宝叫重复了怎么办", "refund", {"reason": "重复缴费"}),
  ("居民医保不想交了能退钱吗", "refund", {"ins_type": "居民", "reason": "主动停保"}),
