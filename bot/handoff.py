@@ -338,7 +338,8 @@ class HandoffMiddleware:
             recent = session.data.setdefault("recent", [])
             recent.append(text[:200])
             del recent[:-RECENT_LIMIT]
-        outbox = await self.service.take_outbox(msg.channel, msg.user_id)
+        # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
+        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(msg.channel, msg.user_id)
         if not session.handoff:
             if outbox:  # replies that arrived after the ticket closed, for channels that cannot push
                 session.data["outbox"] = outbox

@@ -294,3 +294,30 @@ async def test_one_miss_between_understood_answers_does_not_escalate(app):
     chat = Chat(app.app[SERVICES])
     await chat.walk("我想退医保", "qwerty", "1", "asdf")
     assert chat.last["handoff"] is False and chat.last["state"] == "ask_reason"
+
+
+async def test_handoff_enabled_keeps_two_round_trips_for_channels_that_can_push(redis_url, monkeypatch):
+    from redis.asyncio.connection import Connection
+
+    from bot.messages import Incoming
+    from bot.runtime import build_services
+
+    services = build_services(make_settings(redis_url=redis_url, operator_api_token=API_TOKEN))
+
+    async def send(chat_id: str, text: str) -> None:
+        return None
+
+    services.handoff.register_sender("telegram", send)
+    user = uuid.uuid4().hex
+    await services.engine.handle(Incoming("telegram", user, user, "m1", "我想退医保"))  # scripts loaded
+    sent = []
+    real = Connection.send_packed_command
+
+    async def counting(self, command, check_health=True):
+        sent.append(command)
+        return await real(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    turn = await services.engine.handle(Incoming("telegram", user, user, "m2", "1"))
+    assert turn.state == "ask_reason" and len(sent) == 2
+    await services.close()
