@@ -12,7 +12,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bot.announcements.store import Store, TargetSpec
+from bot.announcements.store import Store
 from tests.test_announce_standin import BotAPIStandIn
 
 CONCURRENCY = 16

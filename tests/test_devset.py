@@ -81,7 +81,7 @@ def score(records: list[dict]) -> tuple[float, float, float, list[str]]:
     """(main-label %, alt-aware %, slot-prefill %, misses)."""
     main = alt = slots = 0
     misses = []
-    for (n, text, want, alt_label, want_slots), rec in zip(DEV_SET, records):
+    for (n, text, want, alt_label, want_slots), rec in zip(DEV_SET, records, strict=True):
         got = label(rec)
         main += got == want
         alt += got in (want, alt_label)

@@ -330,7 +330,7 @@ class Store:
         alive = {}
         if owners:
             flags = await self.redis.mget([self.worker_key(w) for w in owners])
-            alive = {w: f is not None for w, f in zip(owners, flags)}
+            alive = {w: f is not None for w, f in zip(owners, flags, strict=True)}
         failed, unknown, in_flight = {}, {}, []
         for t, v in sorted(st.items()):
             if v == "f":
