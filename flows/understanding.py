@@ -31,6 +31,8 @@ _DURATION = re.compile(
 )
 _UNIT_MONTHS = {"月": 1.0, "年": 12.0, "周": 0.25, "星期": 0.25, "礼拜": 0.25, "天": 1 / 30,
                 "month": 1.0, "year": 12.0, "week": 0.25, "day": 1 / 30}
+_MORE_AFTER = re.compile(r"(以上|还多|出头|开外|多(?!少))")
+_MORE_BEFORE = re.compile(r"(超过|超出|多于|大于|不止|morethan|over)$")
 SHORT_LAPSE, LONG_LAPSE = "≤3个月", ">3个月"
 SHORT_ANSWER = 10  # characters: longer answers must name a choice by one of its phrases
 
@@ -283,6 +285,8 @@ class Understander:
                     continue
                 months = n * _UNIT_MONTHS[m.group("unit")] + (6 if m.group("half") and m.group("unit") == "年" else 0)
                 more = bool(m.group("more1") or m.group("more2"))
+            # "3个月以上", "超过三个月", "more than 3 months": beyond the stated length
+            more = more or bool(_MORE_AFTER.match(t, m.end()) or _MORE_BEFORE.search(prefix))
             return LONG_LAPSE if months > 3 or (more and months >= 3) else SHORT_LAPSE
         phrases = self._slots.get("lapse", {})
         return self._pick(t, phrases) if phrases else None
