@@ -68,6 +68,13 @@ class Question:
         return [c for c in self.choices if c.when is None or c.when(slots)]
 
 
+def ins_type_choices(*, resident_first: bool) -> tuple[Choice, ...]:
+    """职工医保 / 城乡居民医保 / 不清楚 (with the hint telling them apart), asked by several flows."""
+    resident, employee = Choice("居民", "opt-ins-resident"), Choice("职工", "opt-ins-employee")
+    pair = (resident, employee) if resident_first else (employee, resident)
+    return (*pair, Choice("不清楚", "opt-unknown", hint="hint-ins-type"))
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A leaf: renders its guidance from the slots, then offers follow-up options."""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 SHARE, USE, LEND, BORROW = "给家人用", "绑定后使用", "借卡", "用别人的"
@@ -18,11 +18,7 @@ QUESTIONS = (
         Choice(LEND, "family-intent-lend"),
         Choice(BORROW, "family-intent-borrow"),
     )),
-    Question("ask_ins_type", "ins_type", "family-ask-ins-type", (
-        Choice("职工", "opt-ins-employee"),
-        Choice("居民", "opt-ins-resident"),
-        Choice("不清楚", "opt-unknown", hint="hint-ins-type"),
-    )),
+    Question("ask_ins_type", "ins_type", "family-ask-ins-type", ins_type_choices(resident_first=False)),
     Question("ask_relation", "relation", "family-ask-relation", (
         Choice("配偶", "family-relation-spouse"),
         Choice("父母", "family-relation-parent"),

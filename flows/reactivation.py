@@ -6,7 +6,7 @@ lapse=≤3个月/>3个月, channel=线上/线下). Exactly three months counts a
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
@@ -23,11 +23,7 @@ QUESTIONS = (
         Choice(REENROL, "react-task-reenrol"),
         Choice(CARD, "react-task-card"),
     )),
-    Question("ask_ins_type", "ins_type", "react-ask-ins-type", (
-        Choice(EMPLOYEE, "opt-ins-employee"),
-        Choice(RESIDENT, "opt-ins-resident"),
-        Choice("不清楚", "opt-unknown", hint="hint-ins-type"),
-    )),
+    Question("ask_ins_type", "ins_type", "react-ask-ins-type", ins_type_choices(resident_first=False)),
     Question("ask_lapse", "lapse", "react-ask-lapse", (
         Choice(SHORT, "react-lapse-short"),
         Choice(LONG, "react-lapse-long"),

@@ -5,18 +5,14 @@ Slot values follow the public dev-set labels (ins_type=居民/职工, reason=重
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, slot_is
+from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 RESIDENT, EMPLOYEE = "居民", "职工"
 is_employee = slot_is("ins_type", EMPLOYEE)
 
 QUESTIONS = (
-    Question("ask_ins_type", "ins_type", "refund-ask-ins-type", (
-        Choice(RESIDENT, "opt-ins-resident"),
-        Choice(EMPLOYEE, "opt-ins-employee"),
-        Choice("不清楚", "opt-unknown", hint="hint-ins-type"),
-    )),
+    Question("ask_ins_type", "ins_type", "refund-ask-ins-type", ins_type_choices(resident_first=True)),
     Question("ask_reason", "reason", "refund-ask-reason", (
         Choice("重复缴费", "refund-reason-duplicate"),
         Choice("缴错多缴", "refund-reason-error"),
