@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -61,9 +60,6 @@ class Rendered:
         return self.text + "\n\n" + "\n".join(lines)
 
 
-_ID_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9_-]*)\s*=", re.M)
-
-
 class Translator:
     """Loads every `.ftl` file of each locale into one FluentBundle per locale."""
 
@@ -114,8 +110,3 @@ class Translator:
         loc = locale or current_locale.get()
         text = "\n\n".join(self.text(t, loc) for t in reply.texts)
         return Rendered(text, tuple((o.value, self.text(o.label, loc)) for o in reply.options))
-
-
-def ids_in_file(path: Path) -> set[str]:
-    """Message ids defined in one .ftl file (for the locale consistency test)."""
-    return set(_ID_RE.findall(path.read_text(encoding="utf-8")))

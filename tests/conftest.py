@@ -19,6 +19,7 @@ from typing import AsyncIterator, Iterator
 import pytest
 import redis as sync_redis
 import redis.asyncio as aioredis
+from redis.asyncio.connection import Connection
 
 from adapters.console import turn_record
 from bot.config import Settings
@@ -169,3 +170,20 @@ def chat(memory_services: Services) -> Chat:
 @pytest.fixture
 def chat_en(memory_services: Services) -> Chat:
     return Chat(memory_services, lang="en")
+
+
+@pytest.fixture
+def round_trips(monkeypatch: pytest.MonkeyPatch):
+    """``sent = round_trips()`` starts recording every command packet sent to Redis (one per round trip)."""
+    sent: list[bytes] = []
+    real = Connection.send_packed_command
+
+    async def counting(self: Connection, command: object, check_health: bool = True) -> None:
+        sent.append(command)  # type: ignore[arg-type]
+        return await real(self, command, check_health)
+
+    def start() -> list[bytes]:
+        monkeypatch.setattr(Connection, "send_packed_command", counting)
+        return sent
+
+    return start

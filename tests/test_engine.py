@@ -5,7 +5,6 @@ import asyncio
 import uuid
 
 import pytest
-from redis.asyncio.connection import Connection
 
 from bot.engine import Engine, SessionBusy
 from bot.messages import Incoming, Reply, Text, Turn
@@ -134,18 +133,11 @@ async def test_lost_lock_is_detected_and_message_reprocessed(redis):
     assert dialogue.calls == 2 and turn.slots["seen"] == ["x"]
 
 
-async def test_two_redis_round_trips_per_message(redis, monkeypatch):
+async def test_two_redis_round_trips_per_message(redis, round_trips):
     engine = Engine(RedisSessionStore(redis), CountingDialogue())
     uid = user_id()
     await engine.handle(msg(uid, "warm-up"))  # scripts get loaded on first use
-    sent = []
-    real = Connection.send_packed_command
-
-    async def counting(self, command, check_health=True):
-        sent.append(command)
-        return await real(self, command, check_health)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    sent = round_trips()
     await engine.handle(msg(uid, "x"))
     assert len(sent) == 2
 

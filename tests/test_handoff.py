@@ -296,9 +296,7 @@ async def test_one_miss_between_understood_answers_does_not_escalate(app):
     assert chat.last["handoff"] is False and chat.last["state"] == "ask_reason"
 
 
-async def test_handoff_enabled_keeps_two_round_trips_for_channels_that_can_push(redis_url, monkeypatch):
-    from redis.asyncio.connection import Connection
-
+async def test_handoff_enabled_keeps_two_round_trips_for_channels_that_can_push(redis_url, round_trips):
     from bot.messages import Incoming
     from bot.runtime import build_services
 
@@ -310,14 +308,7 @@ async def test_handoff_enabled_keeps_two_round_trips_for_channels_that_can_push(
     services.handoff.register_sender("telegram", send)
     user = uuid.uuid4().hex
     await services.engine.handle(Incoming("telegram", user, user, "m1", "我想退医保"))  # scripts loaded
-    sent = []
-    real = Connection.send_packed_command
-
-    async def counting(self, command, check_health=True):
-        sent.append(command)
-        return await real(self, command, check_health)
-
-    monkeypatch.setattr(Connection, "send_packed_command", counting)
+    sent = round_trips()
     turn = await services.engine.handle(Incoming("telegram", user, user, "m2", "1"))
     assert turn.state == "ask_reason" and len(sent) == 2
     await services.close()
