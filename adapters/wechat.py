@@ -15,7 +15,7 @@ import hmac
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from aiohttp import web
 from defusedxml import DefusedXmlException
@@ -396,18 +396,7 @@ def _xml_fields(body: bytes) -> dict[str, str]:
 def split_text(text: str, limit: int) -> list[str]:
     """Cut ``text`` into pieces of at most ``limit`` UTF-8 bytes, at paragraph breaks where possible,
     then at line breaks, then between characters."""
-    pieces: list[str] = []
-    current = ""
-    for unit in _units(text, limit):
-        joined = f"{current}\n\n{unit}" if current else unit
-        if _size(joined) <= limit:
-            current = joined
-        else:
-            pieces.append(current)
-            current = unit
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
+    return _pack(_units(text, limit), "\n\n", limit)
 
 
 def _units(text: str, limit: int) -> list[str]:
@@ -416,19 +405,26 @@ def _units(text: str, limit: int) -> list[str]:
     for para in text.split("\n\n"):
         if _size(para) <= limit:
             units.append(para)
-            continue
-        line_block = ""
-        for line in para.split("\n"):
-            for part in _cut(line, limit):
-                joined = f"{line_block}\n{part}" if line_block else part
-                if _size(joined) <= limit:
-                    line_block = joined
-                else:
-                    units.append(line_block)
-                    line_block = part
-        if line_block:
-            units.append(line_block)
+        else:
+            units += _pack((part for line in para.split("\n") for part in _cut(line, limit)), "\n", limit)
     return units
+
+
+def _pack(parts: Iterable[str], sep: str, limit: int) -> list[str]:
+    """Join consecutive ``parts`` (each at most ``limit`` bytes) with ``sep`` into as few pieces of at most
+    ``limit`` bytes as order allows; always at least one piece."""
+    pieces: list[str] = []
+    current = ""
+    for part in parts:
+        joined = f"{current}{sep}{part}" if current else part
+        if _size(joined) <= limit:
+            current = joined
+        else:
+            pieces.append(current)
+            current = part
+    if current or not pieces:
+        pieces.append(current)
+    return pieces
 
 
 def _cut(line: str, limit: int) -> list[str]:
