@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test bench redis-server clean
+.PHONY: run chat test bench bench-webhook wrk redis-server clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -25,6 +25,17 @@ test: $(STAMP) redis-server
 
 bench: $(STAMP) redis-server
 	$(BIN)/python bench/engine.py
+
+## bench-webhook: /telegram and /wechat side by side with aiogram 3 and a bare ceiling (wrk; a few minutes;
+## BENCH_ARGS=--quick for a short run)
+bench-webhook: $(STAMP) redis-server wrk
+	$(BIN)/python bench/webhook.py $(BENCH_ARGS)
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "wrk not found: installing it from Debian's packages"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq wrk; fi; }
 
 # The tests start a private redis-server on a free port; install the binary when it is missing.
 redis-server:
