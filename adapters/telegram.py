@@ -15,6 +15,7 @@ import hmac
 import logging
 import re
 import traceback
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Sequence, TypeVar
 
@@ -95,6 +96,14 @@ SUBSCRIPTION_COMMANDS = ("subscribe", "unsubscribe")
 # Shown in the client's command menu (setMyCommands), one list per language: command → description id.
 MENU_COMMANDS = {c: f"telegram-cmd-{c}" for c in ("start", "menu", "help", "cancel", "lang")} | {
     c: f"announce-cmd-{c}" for c in SUBSCRIPTION_COMMANDS}
+
+
+# A webhook request may be answered with one Bot API call in its response body, which saves the bot an HTTP
+# round trip to Telegram per update (https://core.telegram.org/bots/api#making-requests-when-getting-updates).
+# While a webhook request is handled this holds its last sendMessage; any later call sends it first, so the
+# order of messages is kept, and whatever is still held at the end becomes the response. The price, as the
+# docs say: the bot learns nothing of that call's outcome (a 403 or 429 on it goes unseen).
+_WEBHOOK_REPLY: ContextVar[list[TelegramMethod[Any]] | None] = ContextVar("telegram_webhook_reply", default=None)
 
 
 class ChatBlocked(Exception):
@@ -193,7 +202,7 @@ class TelegramChannel:
         """
         key = f"{PREFIX}update:{update.update_id}"
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
-            log.info("telegram update %s seen before; ignored", update.update_id)
+            log.debug("telegram update %s seen before; ignored", update.update_id)
             return False
         try:
             await self._dispatch(update)
@@ -277,7 +286,10 @@ class TelegramChannel:
                 return await answer(self._t("common-busy", await self._user_locale(user)))
             stale = turn.intent == "stale"
             await answer(self._t("telegram-step-passed", turn.locale) if stale else None)
-            await self._drop_keyboard(message)
+            if not any(reply.options for reply in turn.replies):
+                # Only when nothing replaces it: a new keyboard makes the old one stale anyway (its
+                # buttons carry their step, so a late press gets "step passed", never a transition).
+                await self._drop_keyboard(message)
             await self.send_turn(chat_id, turn)
         finally:
             if not answered:
@@ -390,11 +402,17 @@ class TelegramChannel:
         pieces = split_text(text)
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            await self.call(SendMessage(
+            method = SendMessage(
                 chat_id=chat_id, text=piece, reply_markup=markup if last else None,
                 reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
                 if reply_to is not None and i == 0 else None,
-            ), chat_id=chat_id)
+            )
+            held = _WEBHOOK_REPLY.get()
+            if held is None:
+                await self.call(method, chat_id=chat_id)
+            else:
+                await self._flush(held)
+                held.append(method)
 
     async def notify(self, chat_id: int | str, text: str) -> bool:
         """A bot-initiated message (announcements): skipped for chats that blocked the bot."""
@@ -409,6 +427,9 @@ class TelegramChannel:
     async def call(self, method: TelegramMethod[T], *, chat_id: int | str | None = None) -> T:
         """One Bot API call, waiting out 429s as told (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
         a bounded number of times; a 403 is recorded against ``chat_id`` and raised as `ChatBlocked`."""
+        held = _WEBHOOK_REPLY.get()
+        if held:
+            await self._flush(held)
         attempt = 0
         while True:
             attempt += 1
@@ -427,6 +448,18 @@ class TelegramChannel:
                 await self.redis.sadd(BLOCKED, str(chat_id))
                 log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
                 raise ChatBlocked(str(chat_id)) from e
+
+    async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
+        """Send the held webhook reply over HTTP now (something must follow it)."""
+        while held:
+            method = held.pop(0)
+            await self.call(method, chat_id=getattr(method, "chat_id", None))
+
+    def _webhook_response(self, method: TelegramMethod[Any]) -> web.Response:
+        """``method`` as the webhook response: the form aiogram would post to the Bot API, plus ``method``."""
+        form = self.bot.session.build_form_data(self.bot, method)
+        form.add_field("method", method.__api_method__)
+        return web.Response(body=form())
 
     async def _drop_keyboard(self, message: Any) -> None:
         """Remove the keyboard of a pressed message so old buttons do not linger."""
@@ -511,7 +544,14 @@ class TelegramChannel:
                 update = Update.model_validate(await request.json(), context={"bot": self.bot})
             except (ValueError, ValidationError):
                 return web.Response(status=400, text="not an Update")
-            await self.process(update)
+            held: list[TelegramMethod[Any]] = []
+            reset = _WEBHOOK_REPLY.set(held)
+            try:
+                await self.process(update)
+            finally:
+                _WEBHOOK_REPLY.reset(reset)
+            if held:
+                return self._webhook_response(held.pop())
             return web.Response(text="ok")
 
         return handle

@@ -119,7 +119,7 @@ class WeChatChannel:
                 return _success()  # unsubscribe, view, location reports, …: nothing to say
             key = "wechat-unsupported-type"
             return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
-        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
+        log.debug("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
         try:
             turn = await self._turn(incoming)
         except SessionBusy:

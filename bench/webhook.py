@@ -467,7 +467,7 @@ async def run_cell(c: Contender, users: int, duration: float, per_user: int, wor
         problem = await c.check(redis, cell, i, resp - bad, s)
         if problem:
             problems.append(f"user {i}: {problem}")
-    msgs = max(ok, 1)
+    msgs = max(sent, 1)  # after settle() every request sent has been handled, answered in time or not
     calls = {m: api1.get(m, 0) - api0.get(m, 0) for m in api1 if api1.get(m, 0) != api0.get(m, 0)}
     return {
         "rate": ok / (r["duration_us"] / 1e6),

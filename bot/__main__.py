@@ -19,12 +19,61 @@ def _settings(**overrides: object) -> Settings:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    settings = _settings(port=args.port, host=args.host)
+    if args.workers < 1:
+        sys.exit("--workers must be at least 1")
+    if args.workers == 1:
+        _serve(settings, reuse_port=False)
+        return
+    if settings.redis_url is None:
+        sys.exit("--workers above 1 needs REDIS_URL: the embedded store lives inside one process")
+    _prefork(settings, args.workers)
+
+
+def _serve(settings: Settings, *, reuse_port: bool) -> None:
+    import logging
+
     from aiohttp import web
 
     from bot.server import create_app
 
-    settings = _settings(port=args.port, host=args.host)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    # The access log costs a record per request; it is kept at LOG_LEVEL=DEBUG only.
+    access = logging.getLogger("aiohttp.access")
+    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+                access_log=access if access.isEnabledFor(logging.DEBUG) else None, reuse_port=reuse_port)
+
+
+def _prefork(settings: Settings, workers: int) -> None:
+    """``workers`` server processes on one port (SO_REUSEPORT: the kernel spreads connections over them).
+
+    Each worker builds its own services after the fork (its own Redis connections); the parent only
+    watches: SIGTERM/SIGINT are passed on, and when one worker dies the others are stopped too, so a
+    process manager sees the failure and restarts the whole set."""
+    import multiprocessing
+    import os
+    import signal
+
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_serve, args=(settings,), kwargs={"reuse_port": True}, name=f"worker-{i + 1}")
+             for i in range(workers)]
+    for p in procs:
+        p.start()
+
+    def stop(signum: int, frame: object) -> None:
+        for p in procs:
+            if p.is_alive() and p.pid is not None:
+                os.kill(p.pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    from multiprocessing.connection import wait
+
+    wait([p.sentinel for p in procs])  # the first worker to exit ends the set
+    stop(signal.SIGTERM, None)
+    for p in procs:
+        p.join()
+    codes = [p.exitcode for p in procs]
+    sys.exit(next((c for c in codes if c), 0))
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -94,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the HTTP server (webhooks for the configured channels)")
     serve.add_argument("--port", type=int, default=None, help="default: PORT or 8080")
     serve.add_argument("--host", default=None, help="default: HOST or 0.0.0.0")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="server processes sharing the port (SO_REUSEPORT; needs REDIS_URL above 1; default 1)")
     serve.set_defaults(func=cmd_serve)
 
     chat = sub.add_parser("chat", help="chat with the bot in this terminal")
@@ -129,7 +180,17 @@ def main(argv: list[str] | None = None) -> None:
     except ValidationError:
         pass
     configure_logging(level)
+    quiet_per_message_loggers()
     args.func(args)
+
+
+def quiet_per_message_loggers() -> None:
+    """Libraries that log a line per message at INFO (transitions: each state's enter/exit callbacks)
+    speak only at DEBUG, like the bot's own per-message lines."""
+    import logging
+
+    if not logging.getLogger().isEnabledFor(logging.DEBUG):
+        logging.getLogger("transitions").setLevel(logging.WARNING)
 
 
 if __name__ == "__main__":

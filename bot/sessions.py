@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
@@ -53,8 +53,9 @@ class Session:
 
     def dumps(self) -> str:
         self.updated_at = time.time()
-        data = asdict(self)
-        del data["handoff"]  # lives in its own key, written only by bot.handoff
+        # The fields themselves, not `dataclasses.asdict` (which deep-copies history and slots first):
+        # they hold plain JSON values only, and json.dumps walks them without copying.
+        data = {name: getattr(self, name) for name in _SAVED_FIELDS}
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -62,6 +63,10 @@ class Session:
         data = json.loads(raw)
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+# "handoff" lives in its own key, written only by bot.handoff.
+_SAVED_FIELDS = tuple(name for name in Session.__dataclass_fields__ if name != "handoff")
 
 
 # KEYS: session, lock, dedup, handoff   ARGV: token, lock_ttl_ms

@@ -9,7 +9,9 @@ import random
 import re
 from pathlib import Path
 from typing import AsyncIterator
+from urllib.parse import parse_qsl
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -87,6 +89,25 @@ class Tg:
         headers = {HEADER: secret} if secret is not None else {}
         resp = await self.client.post("/telegram", json=update, headers=headers)
         self.status = resp.status
+        await self.relay(resp)
+        return self.api.calls[before:]
+
+    async def relay(self, resp) -> None:  # type: ignore[no-untyped-def]
+        """What Telegram does with a webhook response naming a method: it makes that Bot API call.
+        https://core.telegram.org/bots/api#making-requests-when-getting-updates"""
+        self.webhook_reply: dict | None = None
+        if resp.status != 200 or resp.content_type != "application/x-www-form-urlencoded":
+            return
+        fields = dict(parse_qsl(await resp.text(), keep_blank_values=True))
+        method = fields.pop("method")
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{self.api.base}/bot{self.api.token}/{method}", data=fields) as r:
+                self.webhook_reply = {"method": method, **fields, "result": await r.json()}
+
+    async def feed(self, update: dict) -> list[Call]:
+        """Handle ``update`` as long polling does: no webhook response to ride in, every call over HTTP."""
+        before = len(self.api.calls)
+        await self.channel.feed(update)
         return self.api.calls[before:]
 
     async def say(self, text: str, **kw: object) -> list[Call]:
@@ -190,11 +211,13 @@ async def test_whole_refund_conversation_by_buttons(tg, api):
     for value, state in path:
         pressed = tg.last_keyboard_message()
         calls = await tg.press(value)
-        assert [c.method for c in calls[:2]] == ["answerCallbackQuery", "editMessageReplyMarkup"], value
+        # The query is answered first; the next question rides in the webhook response, and its keyboard
+        # replaces the pressed one, so no editMessageReplyMarkup (a late press on it is stale: next test).
+        assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"], value
         assert "text" not in calls[0].params  # a silent answer: the step moved on normally
-        assert calls[1].params == {"chat_id": str(tg.user_id), "message_id": str(pressed["message_id"])}
-        assert "reply_markup" not in api.sent[(tg.user_id, pressed["message_id"])]  # old keyboard gone
-        assert sends(calls), value
+        assert tg.webhook_reply is not None and tg.webhook_reply["method"] == "sendMessage"
+        assert tg.webhook_reply["result"]["ok"] is True
+        assert "reply_markup" in api.sent[(tg.user_id, pressed["message_id"])]
         session = await tg.session()
         assert (session.flow, session.state) == ("refund", state)
     assert session.slots == {"ins_type": "居民", "reason": "重复缴费", "dup_scope": "同地区", "used": "没用过",
@@ -344,8 +367,10 @@ async def test_rate_limit_retry_after_is_honoured(tg, api):
         slept.append(seconds)
 
     tg.channel.sleep = sleep
+    # Over HTTP (polling, or any send but a webhook request's last): the outcome of a call is seen. A reply
+    # riding in the webhook response is Telegram's to execute and its outcome is never reported.
     api.fail("sendMessage", 429, retry_after=3)
-    calls = await tg.say("/start")
+    calls = await tg.feed(tg.message("/start"))
     assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
     assert slept == [3]
     assert tg.t("common-welcome") in calls[1].params["text"]
@@ -353,7 +378,7 @@ async def test_rate_limit_retry_after_is_honoured(tg, api):
     # still limited after max_attempts: give up on that message and apologise instead of looping
     slept.clear()
     api.fail("sendMessage", 429, retry_after=5, times=3)
-    calls = await tg.say("/menu")
+    calls = await tg.feed(tg.message("/menu"))
     assert slept == [5, 5]
     assert [c.method for c in calls] == ["sendMessage"] * 4
     assert calls[-1].params["text"] == tg.t("common-error")
@@ -361,7 +386,7 @@ async def test_rate_limit_retry_after_is_honoured(tg, api):
 
 async def test_bot_blocked_is_recorded_not_retried(tg, api):
     api.fail("sendMessage", 403)
-    calls = await tg.say("/start")
+    calls = await tg.feed(tg.message("/start"))  # over HTTP, as in the test above
     assert [c.method for c in calls] == ["sendMessage"]  # no retry, no apology into the void
     assert await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
     assert await tg.channel.notify(tg.user_id, "announcement") is False
@@ -489,3 +514,25 @@ async def test_group_where_bot_is_made_admin_becomes_a_target_and_follows_migrat
     supergroup = {"id": new_id, "type": "supergroup", "title": "社区医保群"}
     await tg.post(_member_update(tg, supergroup, "left"))
     assert not await tg.services.redis.hexists(chats_key, str(new_id))
+
+
+async def test_webhook_reply_carries_the_last_message_and_the_others_go_first(tg, api, monkeypatch):
+    """A turn of two messages: the first goes over HTTP while the request is handled, the second rides in
+    the webhook response, so the user sees them in order."""
+    from bot.messages import Reply, Text, Turn
+
+    async def two_messages(msg):
+        return Turn((Reply((Text("common-welcome"),)), Reply((Text("common-help"),))), "zh-CN", 1)
+
+    monkeypatch.setattr(tg.services.engine, "handle", two_messages)
+    calls = await tg.say("你好")
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    assert tg.t("common-welcome") in calls[0].params["text"]
+    assert tg.webhook_reply is not None and tg.t("common-help") in tg.webhook_reply["text"]
+    assert calls[1].params["text"] == tg.webhook_reply["text"]
+
+
+async def test_update_that_sends_nothing_answers_ok(tg, api):
+    group = tg.message("大家好", name="group_text")
+    calls = await tg.post(group)
+    assert sends(calls) == [] and tg.status == 200 and tg.webhook_reply is None
