@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import re
 import traceback
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable, Sequence, TypeVar
 
 from aiogram import Bot
@@ -197,9 +198,21 @@ class TelegramChannel:
         """Handle ``update`` once; False when its id was seen before (Telegram re-delivers unacknowledged
         updates, and webhook requests can arrive out of order, so this is a set of ids, not a high-water mark).
 
-        The id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards: a process that dies
-        mid-way lets the re-delivery through once the claim expires instead of losing the update.
+        A conversation's message or button press is de-duplicated by the engine itself (the update id is the
+        turn's message id, checked and recorded by its two scripts), so it costs no Redis work of its own; a
+        re-delivered one does not move the flow again and gets its stored reply again (Telegram re-delivers
+        only what it did not see answered, and a reply riding in the webhook response was lost with it).
+        Any other update's id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards: a
+        process that dies mid-way lets the re-delivery through once the claim expires.
         """
+        if self._engine_bound(update):
+            try:
+                await self._dispatch(update)
+            except ChatBlocked:
+                pass
+            except Exception:
+                await self._failed(update)
+            return True
         key = f"{PREFIX}update:{update.update_id}"
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
             log.debug("telegram update %s seen before; ignored", update.update_id)
@@ -212,6 +225,21 @@ class TelegramChannel:
             await self._failed(update)
         await self.redis.set(key, "done", ex=self.seen_ttl)
         return True
+
+    def _engine_bound(self, update: Update) -> bool:
+        """True for the updates `_on_message` / `_on_callback` hand to the engine (its de-duplication covers them)."""
+        cq = update.callback_query
+        if cq is not None:
+            return cq.message is None or cq.message.chat.type == "private"
+        m = update.message
+        if m is None or m.text is None or m.chat.type != "private" or m.migrate_to_chat_id is not None:
+            return False
+        if m.from_user is None or m.from_user.is_bot or (self.desk is not None and m.chat.id == self.desk.chat_id):
+            return False
+        cmd = parse_command(m.text)
+        if cmd is None:
+            return True
+        return cmd.name not in SUBSCRIPTION_COMMANDS and (cmd.name != "lang" or normalize_locale(cmd.args) is not None)
 
     async def _dispatch(self, update: Update) -> None:
         if update.message is not None:
@@ -284,6 +312,9 @@ class TelegramChannel:
             turn = await self._turn(self._incoming(update_id, user, chat_id, payload=value, step=step), user)
             if turn is None:
                 return await answer(self._t("common-busy", await self._user_locale(user)))
+            if turn.duplicate:
+                answered = True  # a re-delivered press: its query was answered the first time; resend only
+                return await self.send_turn(chat_id, turn)
             stale = turn.intent == "stale"
             await answer(self._t("telegram-step-passed", turn.locale) if stale else None)
             if not any(reply.options for reply in turn.replies):
@@ -363,8 +394,12 @@ class TelegramChannel:
             await self.send_text(int(msg.chat_id), self._t("common-busy", await self._user_locale(user)))
             return None
         if turn.duplicate:
-            # The engine has this update's turn although our own update-id claim was free: an earlier
-            # attempt died between saving the turn and finishing the sends. Sending it (again) beats silence.
+            # Seen before; the flow does not move again. A webhook re-delivery means Telegram did not see the
+            # first answer, and the reply riding in it was lost with it: send the stored turn again. Polling
+            # re-delivers a batch whose confirmation was lost after its sends had been made: stay silent.
+            if _WEBHOOK_REPLY.get() is None:
+                log.debug("telegram update %s seen before; ignored", msg.message_id)
+                return replace(turn, replies=())
             log.info("telegram update %s: re-sending the stored turn", msg.message_id)
         return turn
 
@@ -455,11 +490,18 @@ class TelegramChannel:
             method = held.pop(0)
             await self.call(method, chat_id=getattr(method, "chat_id", None))
 
-    def _webhook_response(self, method: TelegramMethod[Any]) -> web.Response:
-        """``method`` as the webhook response: the form aiogram would post to the Bot API, plus ``method``."""
-        form = self.bot.session.build_form_data(self.bot, method)
-        form.add_field("method", method.__api_method__)
-        return web.Response(body=form())
+    def _webhook_response(self, method: SendMessage) -> web.Response:
+        """The held sendMessage as a JSON webhook response. Written out here rather than by aiogram's
+        `build_form_data` (model_dump + prepare_value of every field: a third of the adapter's time); the
+        bot has no `DefaultBotProperties`, so the fields set in `send_text` are all there is to send."""
+        payload: dict[str, Any] = {"method": "sendMessage", "chat_id": method.chat_id, "text": method.text}
+        if method.reply_markup is not None:
+            payload["reply_markup"] = method.reply_markup.model_dump(exclude_none=True)
+        if method.reply_parameters is not None:
+            payload["reply_parameters"] = self.bot.session.prepare_value(  # resolves aiogram's Default fields
+                method.reply_parameters.model_dump(warnings=False), bot=self.bot, files={}, _dumps_json=False)
+        return web.Response(body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
+                            content_type="application/json")
 
     async def _drop_keyboard(self, message: Any) -> None:
         """Remove the keyboard of a pressed message so old buttons do not linger."""
@@ -551,7 +593,7 @@ class TelegramChannel:
             finally:
                 _WEBHOOK_REPLY.reset(reset)
             if held:
-                return self._webhook_response(held.pop())
+                return self._webhook_response(held.pop())  # type: ignore[arg-type]  # only send_text holds
             return web.Response(text="ok")
 
         return handle
