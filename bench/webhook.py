@@ -173,7 +173,7 @@ def start_server(name: str, workdir: Path, args: list[str], env: dict[str, str] 
     return Server(name, proc, port, str(counters))
 
 
-async def wait_ready(server: Server, path: str = "/", timeout: float = 60.0) -> None:
+async def wait_ready(server: Server, path: str = "/", timeout: float = 240.0) -> None:
     deadline = time.monotonic() + timeout
     async with aiohttp.ClientSession() as http:
         while True:
