@@ -82,6 +82,13 @@ MAX_TEXT = 4096
 # https://core.telegram.org/bots/api#inlinekeyboardbutton — callback_data: 1-64 BYTES
 MAX_CALLBACK_DATA = 64
 CALLBACK_MAP_TTL = 30 * 24 * 3600
+# How long Telegram may re-deliver an update it did not see answered. The Bot API documents no schedule:
+# a webhook request that fails is repeated "and we will give up after a reasonable amount of attempts"
+# (https://core.telegram.org/bots/api#setwebhook), and updates wait at most 24 hours
+# (https://core.telegram.org/bots/api#getting-updates). Redelivery after our answer was lost comes within
+# that schedule, so the turn is kept whole for an hour (its reply is sent again to a redelivery) and
+# only as a marker for the rest of the 24 h (the flow never moves twice, the reply is not repeated).
+REPLY_WINDOW = 3600
 _COMMAND_RE = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]+))?(?:\s+(.*))?$", re.S)
 # Slash commands → option values the dialogue already understands (flows/dialogue.py `_command`).
 COMMANDS = {
@@ -185,6 +192,7 @@ class TelegramChannel:
         self.max_retry_after = max_retry_after
         self.claim_ttl = claim_ttl
         self.seen_ttl = services.settings.dedup_ttl_seconds
+        services.engine.reply_ttl[CHANNEL] = REPLY_WINDOW
         self.default_locale = services.settings.default_locale
         self._me: User | None = None
         self.desk: Any = None  # adapters.telegram_desk.TelegramDesk when OPERATOR_CHAT_ID is set

@@ -35,7 +35,7 @@ from bot.i18n import Rendered
 from bot.messages import Incoming, Text, Turn
 from bot.privacy import mask
 from bot.runtime import Services
-from bot.sessions import SessionKey
+from bot.sessions import Claim, ClaimRefused, SessionKey
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,9 @@ MAX_BODY = 64 * 1024
 PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
 # customer-service messages only within 48 h of the user's last message: "response out of time limit"
 OUT_OF_WINDOW = 45015
+# WeChat retries a message it got no answer to within 5 s, three times (about 15 s in all): the engine keeps
+# the whole turn this long for those retries, and only a marker afterwards (bot/sessions.py).
+REPLY_WINDOW = 60
 
 
 class BadRequest(Exception):
@@ -66,6 +69,7 @@ class Received:
     kind: str  # MsgType as sent: text, image, …, event (wechatpy maps types it does not know to "unknown")
     nonce: str
     encrypted: bool
+    claim: Claim  # the (timestamp, nonce) → body digest record, written with the engine's first round trip
 
 
 class WeChatChannel:
@@ -93,6 +97,7 @@ class WeChatChannel:
         self._inflight: dict[tuple[str, str], asyncio.Task[Turn]] = {}
         self._late: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
+        services.engine.reply_ttl[CHANNEL] = REPLY_WINDOW
 
     # -- HTTP ----------------------------------------------------------------------------------------
     async def verify(self, request: web.Request) -> web.Response:
@@ -115,13 +120,16 @@ class WeChatChannel:
         msg = received.message
         incoming = self._incoming(msg)
         if incoming is None:
+            await self._check_claim(received.claim)
             if received.kind == "event":
                 return _success()  # unsubscribe, view, location reports, …: nothing to say
             key = "wechat-unsupported-type"
             return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
         log.debug("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
         try:
-            turn = await self._turn(incoming)
+            turn = await self._turn(incoming, received.claim)
+        except ClaimRefused:
+            raise web.HTTPForbidden(text="replayed nonce") from None
         except SessionBusy:
             return self._reply(received, await self._say("common-busy", msg.source))
         except Exception:
@@ -163,7 +171,7 @@ class WeChatChannel:
             # Check the signature (it covers the ciphertext) before anything is remembered or decrypted.
             if not self._signed(q["msg_signature"], timestamp, nonce, envelope["Encrypt"]):
                 raise web.HTTPForbidden(text="bad signature")
-            await self._fresh(timestamp, nonce, body)
+            claim = self._fresh(timestamp, nonce, body)
             try:
                 body = self.crypto.decrypt_message(
                     {"Encrypt": envelope["Encrypt"]}, q["msg_signature"], timestamp, nonce
@@ -174,7 +182,7 @@ class WeChatChannel:
                 log.error("wechat: cannot decrypt a signed message (check WECHAT_AES_KEY / WECHAT_APPID): %r", e)
                 raise BadRequest("undecryptable") from None
         else:
-            await self._fresh(timestamp, nonce, body)
+            claim = self._fresh(timestamp, nonce, body)
         fields = _xml_fields(body)
         if not all(fields.get(f, "").strip() for f in ("MsgType", "FromUserName", "CreateTime")):
             raise BadRequest("MsgType, FromUserName or CreateTime missing")
@@ -185,7 +193,7 @@ class WeChatChannel:
             message.time  # noqa: B018 — CreateTime must be an integer; fail here, not mid-turn
         except Exception as e:
             raise BadRequest(f"unparsable message: {e.__class__.__name__}") from None
-        return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None)
+        return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None, claim)
 
     def _signed(self, signature: str, timestamp: str, nonce: str, *extra: str) -> bool:
         if not (signature and timestamp and nonce):
@@ -195,24 +203,27 @@ class WeChatChannel:
         signer.add_data(self.token, timestamp, nonce, *extra)
         return hmac.compare_digest(signer.signature, signature.lower())
 
-    async def _fresh(self, timestamp: str, nonce: str, body: bytes) -> None:
-        """Refuse old timestamps, and a (timestamp, nonce) pair seen before with a different body.
+    def _fresh(self, timestamp: str, nonce: str, body: bytes) -> Claim:
+        """Refuse old timestamps; the claim that refuses a (timestamp, nonce) pair seen before with a
+        different body.
 
         The plain signature does not cover the body, so a captured URL could carry any message; binding
         the pair to the first body's digest stops that, while WeChat's identical retries still pass (and
-        are then answered from the engine's de-duplication)."""
+        are then answered from the engine's de-duplication). The engine writes the claim in its first
+        round trip (`Engine.handle(claim=…)`); what does not reach the engine checks it itself."""
         try:
             age = abs(self.clock() - int(timestamp))
         except ValueError:
             raise web.HTTPForbidden(text="bad timestamp") from None
         if age > TIMESTAMP_WINDOW:
             raise web.HTTPForbidden(text="stale timestamp")
-        key = f"{KEY_PREFIX}nonce:{timestamp}:{nonce}"
-        digest = hashlib.sha256(body).hexdigest()
-        redis = self.services.redis
-        if not await redis.set(key, digest, nx=True, ex=2 * TIMESTAMP_WINDOW + 60):
-            if await redis.get(key) != digest:
-                raise web.HTTPForbidden(text="replayed nonce")
+        return Claim(f"{KEY_PREFIX}nonce:{timestamp}:{nonce}", hashlib.sha256(body).hexdigest(),
+                     2 * TIMESTAMP_WINDOW + 60)
+
+    async def _check_claim(self, claim: Claim) -> None:
+        previous = await self.services.redis.set(claim.key, claim.value, nx=True, ex=claim.ttl, get=True)
+        if previous is not None and previous != claim.value:
+            raise web.HTTPForbidden(text="replayed nonce")
 
     # -- messages → engine ---------------------------------------------------------------------------
     def _incoming(self, msg: BaseMessage) -> Incoming | None:
@@ -240,14 +251,16 @@ class WeChatChannel:
             return Incoming(CHANNEL, user, user, message_id, text=key, raw=raw)
         return None
 
-    async def _turn(self, incoming: Incoming) -> Turn | None:
+    async def _turn(self, incoming: Incoming, claim: Claim | None = None) -> Turn | None:
         """The engine's turn, or None when it is not ready within the deadline (it is then delivered
         through the customer-service API when done). A retry arriving meanwhile in this process waits
         on the same task; one arriving at another worker waits in the engine for the stored turn."""
         key = (incoming.user_id, incoming.message_id)
         task = self._inflight.get(key)
+        if task is not None and claim is not None:
+            await self._check_claim(claim)  # joining a run in flight: its own request must pass the check too
         if task is None:
-            task = asyncio.create_task(self.services.engine.handle(incoming))
+            task = asyncio.create_task(self.services.engine.handle(incoming, claim=claim))
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:

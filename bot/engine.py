@@ -16,7 +16,7 @@ from typing import Protocol
 
 from bot.messages import Incoming, Turn
 from bot.privacy import mask
-from bot.sessions import RedisSessionStore, Session, SessionKey
+from bot.sessions import Claim, RedisSessionStore, Session, SessionKey
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,11 @@ class Engine:
         self.lock_ttl_ms = lock_ttl_ms
         self.lock_wait = lock_wait
         self.dedup_ttl = dedup_ttl
+        # How long each channel's platform may re-deliver a message it did not see answered: the turn is
+        # kept whole that long (to answer the retry), then only as a marker until dedup_ttl. Adapters set
+        # theirs from the platform's documentation (adapters/wechat.py, adapters/telegram.py).
+        self.reply_ttl: dict[str, int] = {}
+        self.default_reply_ttl = 60
         self.middlewares: list[Middleware] = []
 
     def use(self, middleware: Middleware) -> None:
@@ -73,16 +78,22 @@ class Engine:
             turn = await mw.after(session, msg, turn)
         return turn
 
-    async def handle(self, msg: Incoming) -> Turn:
+    async def handle(self, msg: Incoming, *, claim: Claim | None = None) -> Turn:
+        """The turn for ``msg``. ``claim``: the channel's bookkeeping key, written in the first round trip
+        (`RedisSessionStore.begin`); `bot.sessions.ClaimRefused` when it holds another value."""
         key = SessionKey(msg.channel, msg.user_id)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.lock_wait
         delay = 0.002
         while True:
             token = secrets.token_hex(8)
-            status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms)
+            status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms,
+                                                              claim=claim)
+            claim = None  # written: a retry of the loop must not find its own value and refuse
             if status == "done":
                 return Turn.from_json(json.loads(payload), duplicate=True)
+            if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
+                return Turn((), msg.locale or "zh-CN", 0, duplicate=True)
             if status == "acquired":
                 session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
                 session.handoff = json.loads(handoff) if handoff else None
@@ -93,7 +104,9 @@ class Engine:
                     log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id, mask(msg.text))
                     raise
                 turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
-                if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl):
+                reply_ttl = self.reply_ttl.get(msg.channel, self.default_reply_ttl)
+                if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl,
+                                           reply_ttl=reply_ttl):
                     break
                 # The lock expired under us and someone else may have written: start again from a fresh load.
                 log.warning("session lock lost for %s; retrying message %s", key, msg.message_id)

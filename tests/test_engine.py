@@ -121,12 +121,12 @@ async def test_lost_lock_is_detected_and_message_reprocessed(redis):
     real_commit = store.commit
     stolen = {"done": False}
 
-    async def commit_after_theft(k, message_id, token, session, turn_json, ttl):  # noqa: PLR0913
+    async def commit_after_theft(k, message_id, token, session, turn_json, ttl, **kw):  # noqa: PLR0913
         if not stolen["done"]:
             stolen["done"] = True
             # Our lock (and the in-flight marker, which shares its expiry) timed out meanwhile.
             await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
-        return await real_commit(k, message_id, token, session, turn_json, ttl)
+        return await real_commit(k, message_id, token, session, turn_json, ttl, **kw)
 
     store.commit = commit_after_theft  # type: ignore[method-assign]
     turn = await engine.handle(msg(uid, "x"))

@@ -529,7 +529,7 @@ async def test_webhook_reply_carries_the_last_message_and_the_others_go_first(tg
     the webhook response, so the user sees them in order."""
     from bot.messages import Reply, Text, Turn
 
-    async def two_messages(msg):
+    async def two_messages(msg, **kw):
         return Turn((Reply((Text("common-welcome"),)), Reply((Text("common-help"),))), "zh-CN", 1)
 
     monkeypatch.setattr(tg.services.engine, "handle", two_messages)
@@ -544,3 +544,14 @@ async def test_update_that_sends_nothing_answers_ok(tg, api):
     group = tg.message("大家好", name="group_text")
     calls = await tg.post(group)
     assert sends(calls) == [] and tg.status == 200 and tg.webhook_reply is None
+
+
+async def test_two_redis_round_trips_per_typed_answer_and_button_press(tg, api, round_trips):
+    await tg.say("我想退医保")  # scripts loaded
+    sent = round_trips()
+    await tg.say("1")
+    assert len(sent) == 2  # the engine's begin and commit: the update id is its message id
+    sent.clear()
+    await tg.press("重复缴费")
+    assert len(sent) == 2
+    assert (await tg.session()).state == "ask_dup_scope"

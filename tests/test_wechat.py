@@ -348,9 +348,9 @@ async def test_slow_turn_answers_success_then_customer_service(make_app, wechat_
     engine = channel.services.engine
     handle = engine.handle
 
-    async def slow(msg):
+    async def slow(msg, **kw):
         await asyncio.sleep(0.4)
-        return await handle(msg)
+        return await handle(msg, **kw)
 
     engine.handle = slow
     channel.deadline = 0.1
@@ -373,9 +373,9 @@ async def test_slow_turn_without_customer_service_is_answered_by_the_retry(make_
     engine = channel.services.engine
     handle = engine.handle
 
-    async def slow(msg):
+    async def slow(msg, **kw):
         await asyncio.sleep(0.3)
-        return await handle(msg)
+        return await handle(msg, **kw)
 
     engine.handle = slow
     channel.deadline = 0.1
@@ -539,9 +539,33 @@ async def test_recognised_voice_is_read_as_text(make_app):
 async def test_engine_failure_gets_a_clear_reply(make_app):
     client, channel = await make_app()
 
-    async def broken(msg):
+    async def broken(msg, **kw):
         raise RuntimeError("boom")
 
     channel.services.engine.handle = broken
     peer = Peer(client, TOKEN)
     assert await peer.say("我想退医保") == channel.services.translator.text("common-error", "zh-CN")
+
+
+# -- Redis work per message (issue 14) ---------------------------------------------------------------------
+async def test_two_redis_round_trips_per_message_nonce_included(make_app, round_trips):
+    client, channel = await make_app()
+    peer = Peer(client, TOKEN)
+    await peer.say("我想退医保")  # scripts loaded
+    sent = round_trips()
+    assert "2. " in await peer.say("1")
+    # begin (pipelined with the nonce record: one round trip) + commit
+    assert len(sent) == 2, [bytes(c[0] if isinstance(c, list) else c)[:60] for c in sent]
+
+
+async def test_captured_url_cannot_carry_another_users_message(make_app):
+    """The nonce record is global (not under a user's key), so a signed URL reused with a forged body for
+    another user is refused too, and that user gets no session."""
+    client, channel = await make_app()
+    peer, victim = Peer(client, TOKEN), Peer(client, TOKEN)
+    query = peer.query()
+    status, _ = await peer.post(peer.text_xml("我想退医保"), query)
+    assert status == 200
+    status, _ = await peer.post(victim.text_xml("我想退医保", msgid="7003"), query)
+    assert status == 403
+    assert await session_of(channel, victim.openid) is None
