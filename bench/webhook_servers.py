@@ -207,6 +207,14 @@ def main() -> None:
     ap.add_argument("rest", nargs=argparse.REMAINDER)
     args = ap.parse_args()
     install_round_trip_counter()
+    profile = os.environ.get("BENCH_PROFILE")  # cProfile between SIGUSR1 and SIGUSR2 (dumped to this path)
+    if profile:
+        import cProfile
+        import signal
+
+        profiler = cProfile.Profile()
+        signal.signal(signal.SIGUSR1, lambda *_: profiler.enable())
+        signal.signal(signal.SIGUSR2, lambda *_: (profiler.disable(), profiler.dump_stats(profile)))
     if args.kind == "project":
         from bot.__main__ import main as bot_main
 
