@@ -59,7 +59,11 @@ def _prefork(settings: Settings, workers: int) -> None:
     for p in procs:
         p.start()
 
-    def stop(signum: int, frame: object) -> None:
+    told_to_stop = False
+
+    def stop(signum: int | None, frame: object) -> None:
+        nonlocal told_to_stop
+        told_to_stop = told_to_stop or signum is not None
         for p in procs:
             if p.is_alive() and p.pid is not None:
                 os.kill(p.pid, signal.SIGTERM)
@@ -69,11 +73,13 @@ def _prefork(settings: Settings, workers: int) -> None:
     from multiprocessing.connection import wait
 
     wait([p.sentinel for p in procs])  # the first worker to exit ends the set
-    stop(signal.SIGTERM, None)
+    first = next(p for p in procs if p.exitcode is not None)
+    stop(None, None)
     for p in procs:
         p.join()
-    codes = [p.exitcode for p in procs]
-    sys.exit(next((c for c in codes if c), 0))
+    # Stopped by a signal: a clean exit (aiohttp's GracefulExit leaves the workers with code 1). A worker
+    # that died on its own: its code, so the process manager sees the failure.
+    sys.exit(0 if told_to_stop else (first.exitcode or 1))
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
