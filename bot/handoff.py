@@ -375,13 +375,16 @@ class HandoffService:
                                blocking_timeout=self.lock_wait)
 
     async def close(self, ticket_id: str, by: str, reason: str = "operator", *, text: str | None = None,
-                    locked: bool = False) -> bool:
+                    locked: bool = False) -> str:
         """Close the ticket under the user's lock (``locked``: the caller runs under it already, i.e. the
         engine's middleware). ``text``: the operator's last words, sent before the closing line.
-        Raises `UserBusy` when the user's lock stayed taken for ``lock_wait``."""
+
+        Returns "" when there was nothing to close (missing or closed already), else "closed" — or, with a
+        ``text``, how that text fared ("delivered", "queued_outbox", "window_expired", …). Raises
+        `UserBusy` when the user's lock stayed taken for ``lock_wait``."""
         ticket = await self.get(ticket_id)
         if ticket is None:
-            return False
+            return ""
         if locked:
             return await self._close_locked(ticket, by, reason, text)
         lock = self._user_lock(ticket.key)
@@ -395,7 +398,7 @@ class HandoffService:
             except LockError:
                 log.warning("handoff: the user lock expired while closing ticket %s", ticket_id)
 
-    async def _close_locked(self, ticket: Ticket, by: str, reason: str, text: str | None) -> bool:
+    async def _close_locked(self, ticket: Ticket, by: str, reason: str, text: str | None) -> str:
         ticket_id = ticket.id
         await self.flush(ticket_id)  # what the user said before the close reaches the desk before 「closed」
         closed = await self._close(
@@ -403,12 +406,13 @@ class HandoffService:
             args=[ticket_id, reason, repr(self.clock())],
         )
         if not closed:
-            return False
+            return ""
         await self._log(ticket_id, "system", f"closed by {by} ({reason})")
         ticket.status, ticket.closed_reason = "closed", reason
+        result = "closed"
         if text and text.strip():
             await self._log(ticket_id, "operator", mask(text), operator=by)
-            await self._deliver(ticket, self._operator_says(text, ticket.locale))
+            result = await self._deliver(ticket, self._operator_says(text, ticket.locale))
         if reason != "user_cancelled":
             await self._deliver(ticket, self.tr.text(Text("handoff-closed-user"), ticket.locale))
         await self.redis.delete(f"{P}held:{ticket_id}")
@@ -417,7 +421,7 @@ class HandoffService:
                 await self.desk.ticket_closed(ticket, f"#{ticket_id} closed by {by} ({reason})")
             except Exception:
                 log.exception("desk could not mark ticket %s closed", ticket_id)
-        return True
+        return result
 
     async def _deliver(self, ticket: Ticket, text: str) -> str:
         sender = self.senders.get(ticket.channel)

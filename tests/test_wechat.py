@@ -61,7 +61,9 @@ class FakeWeChatAPI:
         self.rejected_tokens: set[str] = set()
         self.unauthorized = False
         self.expired: set[str] = set()  # openids whose 48-hour customer-service window has passed
+        self.over_quota: set[str] = set()  # openids that got too many messages since their last one (45047)
         self.token_delay = 0.0
+        self.token_failure: int | None = None  # e.g. 45009 (errcode) or 503 (HTTP status) for every fetch
         self.app = web.Application()
         self.app.router.add_get("/cgi-bin/token", self.token)
         self.app.router.add_post("/cgi-bin/message/custom/send", self.send)
@@ -70,6 +72,10 @@ class FakeWeChatAPI:
         assert request.query["grant_type"] == "client_credential" and request.query["secret"] == "s3cret"
         self.token_fetches += 1
         await asyncio.sleep(self.token_delay)
+        if self.token_failure is not None and self.token_failure >= 500:
+            return web.Response(status=self.token_failure, text="busy")
+        if self.token_failure is not None:
+            return web.json_response({"errcode": self.token_failure, "errmsg": "api freq out of limit"})
         return web.json_response({"access_token": f"TOKEN-{self.token_fetches}", "expires_in": 7200})
 
     async def send(self, request: web.Request) -> web.Response:
@@ -81,6 +87,8 @@ class FakeWeChatAPI:
         data = await request.json()
         if data["touser"] in self.expired:
             return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
+        if data["touser"] in self.over_quota:
+            return web.json_response({"errcode": 45047, "errmsg": "out of response count limit"})
         assert data["msgtype"] == "text"
         self.sent.append({"token": token, "touser": data["touser"], "content": data["text"]["content"]})
         return web.json_response({"errcode": 0, "errmsg": "ok"})
