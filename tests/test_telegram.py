@@ -171,7 +171,8 @@ async def test_wrong_or_missing_secret_is_refused(tg, api):
 
 
 async def test_body_that_is_not_an_update_is_rejected(tg, api):
-    resp = await tg.client.post("/telegram", data=b"{not json", headers={HEADER: SECRET})
+    resp = await tg.client.post("/telegram", data=b"{not json",
+                                headers={HEADER: SECRET, "Content-Type": "application/json"})
     assert resp.status == 400
     resp = await tg.client.post("/telegram", json={"message": {"text": "no update_id"}}, headers={HEADER: SECRET})
     assert resp.status == 400
