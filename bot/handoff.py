@@ -435,7 +435,8 @@ class HandoffService:
             await self._log(ticket.id, "system", f"delivery failed: {e.reason}")
             if e.reason in WAIT_FOR_USER and ticket.status != "closed":
                 # WeChat takes it once the user writes again: hold it, and mark the ticket as waiting.
-                pipe = self.redis.pipeline(transaction=True)
+                # (Two keys of different slots in Redis Cluster: a plain pipeline, not a transaction.)
+                pipe = self.redis.pipeline(transaction=False)
                 pipe.rpush(f"{P}held:{ticket.id}", e.remaining or text)
                 pipe.hset(f"{P}ticket:{ticket.id}", "waiting", e.reason)
                 await pipe.execute()
@@ -445,11 +446,10 @@ class HandoffService:
 
     async def take_held(self, ticket: Ticket) -> list[str]:
         """The user wrote again: the replies WeChat refused until now, and the ticket no longer waits."""
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.lrange(f"{P}held:{ticket.id}", 0, -1)
-        pipe.delete(f"{P}held:{ticket.id}")
-        pipe.hset(f"{P}ticket:{ticket.id}", "waiting", "")
-        held, _, _ = await pipe.execute()
+        held = await self.redis.lrange(f"{P}held:{ticket.id}", 0, -1)
+        if held:  # LTRIM past what was read: a reply held meanwhile stays for the next message
+            await self.redis.ltrim(f"{P}held:{ticket.id}", len(held), -1)
+        await self.redis.hset(f"{P}ticket:{ticket.id}", "waiting", "")
         if held and self.desk is not None:
             await self.desk.note(ticket, f"ℹ the user wrote again: {len(held)} held repl"
                                          f"{'y' if len(held) == 1 else 'ies'} delivered with this message.")
