@@ -27,7 +27,7 @@ async def test_token_endpoint_failing_backs_off_and_fails_fast(make_app, wechat_
         with pytest.raises(TokenUnavailable):
             await channel.cs.send_text("o-user", f"reply {i}")
     assert api.token_fetches == 1 and api.sent == []
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 3
     with pytest.raises(DeliveryFailed) as e:  # what the operator is told: an error, at once
         await channel.push("o-user", "您好")
     assert e.value.reason == "error" and api.token_fetches == 1
@@ -55,13 +55,13 @@ async def test_token_endpoint_failing_keeps_the_cached_token(make_app, wechat_ap
 
 async def test_slow_token_endpoint_fails_fast(make_app, wechat_api):
     api, _ = wechat_api
-    api.token_delay = 2.0
+    api.token_delay = 3.0
     channel = await _channel(make_app)
     channel.cs.fetch_timeout = 0.3
     started = time.monotonic()
     with pytest.raises(DeliveryFailed):
         await channel.push("o-user", "您好")
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.0  # fetch_timeout, not the endpoint's 3 s
     assert isinstance(await _raises(channel.cs.send_text("o-user", "x")), TokenUnavailable)
     assert api.token_fetches == 1  # the second call did not wait for the endpoint again
 
