@@ -381,6 +381,9 @@ class WeChatChannel:
                     await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
                 log.error("wechat: customer-service send failed for %s: %s %s", incoming.message_id, e.errcode, e.errmsg)
                 return
+            except TokenUnavailable as e:  # the token endpoint is failing: one line, not a traceback each time
+                log.error("wechat: customer-service send for %s not attempted: %s", incoming.message_id, e)
+                return
             except Exception:
                 log.exception("wechat: customer-service send failed for %s", incoming.message_id)
                 return
