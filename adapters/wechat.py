@@ -34,7 +34,7 @@ from bot.handoff import DeliveryFailed
 from bot.engine import SessionBusy
 from bot.i18n import Rendered
 from bot.messages import Incoming, Text, Turn
-from bot.privacy import mask
+from bot.privacy import carry_of, mask
 from bot.runtime import Services
 from bot.sessions import SessionKey
 
@@ -53,6 +53,7 @@ MAX_BODY = 64 * 1024
 # WeChat posts the whole body at once and gives up after 5 s: a body still arriving after this is a slow
 # client holding a connection open (slowloris); it is dropped with one log line.
 BODY_TIMEOUT = 5.0
+LOG_CARRY_USERS = 10_000
 # MsgId is a 64-bit integer (the de-duplication key): at most 20 digits.
 MSGID = re.compile(r"\d{1,20}")
 # Option values that a custom-menu button's EventKey may carry (see docs/wechat.md).
@@ -100,6 +101,7 @@ class WeChatChannel:
         self.deadline = DEADLINE
         self.text_limit = TEXT_LIMIT
         self.body_timeout = BODY_TIMEOUT
+        self._log_carry: dict[str, int] = {}  # openid → carry_of(previous message), for the log line only
         self._inflight: dict[tuple[str, str], asyncio.Task[Turn]] = {}
         self._late: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -142,7 +144,7 @@ class WeChatChannel:
                 return _success()
             key = "wechat-unsupported-type"
             return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
-        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
+        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, self._log_text(incoming))
         try:
             turn = await self._turn(incoming)
         except SessionBusy:
@@ -207,6 +209,20 @@ class WeChatChannel:
         except Exception as e:
             raise BadRequest(f"unparsable message: {e.__class__.__name__}") from None
         return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None)
+
+    def _log_text(self, incoming: Incoming) -> str:
+        """The message for the log line, masked with what this user's previous message left open (an ID
+        split over two messages). The carry is a length, kept per user in this process only, for at most
+        LOG_CARRY_USERS users: a user whose messages reach several workers gets the masking without it."""
+        if not incoming.text:
+            return incoming.payload or ""
+        carry = self._log_carry.pop(incoming.user_id, 0)
+        following = carry_of(incoming.text)
+        if following:
+            self._log_carry[incoming.user_id] = following
+            while len(self._log_carry) > LOG_CARRY_USERS:
+                self._log_carry.pop(next(iter(self._log_carry)))
+        return mask(incoming.text, carry)
 
     async def _read_body(self, request: web.Request) -> bytes:
         """The body, at most MAX_BODY bytes (with or without Content-Length), within ``body_timeout``.

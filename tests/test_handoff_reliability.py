@@ -253,5 +253,5 @@ async def test_pii_masked_in_logs_session_transcript_and_desk(app, bot_api, wech
     assert session.data["recent"][-len(expected) + 1:] == expected[1:]  # the last six
     raw = await app.app[SERVICES].redis.get(SessionKey("wechat", peer.openid).key("session"))
     logs = caplog.text
-    for secret in ("19491231", "0013 8000", "0013-8000", "13800138000", "194912"):
+    for secret in ("19491231", "0013 8000", "0013-8000", "13800138000", "194912", "310021"):
         assert secret not in raw and secret not in logs
