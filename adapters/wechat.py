@@ -53,7 +53,6 @@ MAX_BODY = 64 * 1024
 # WeChat posts the whole body at once and gives up after 5 s: a body still arriving after this is a slow
 # client holding a connection open (slowloris); it is dropped with one log line.
 BODY_TIMEOUT = 5.0
-LOG_CARRY_USERS = 10_000
 # MsgId is a 64-bit integer (the de-duplication key): at most 20 digits.
 MSGID = re.compile(r"\d{1,20}")
 # Option values that a custom-menu button's EventKey may carry (see docs/wechat.md).
@@ -62,6 +61,8 @@ PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
 OUT_OF_WINDOW = 45015
 # … and only so many per message of the user: "out of response count limit"
 OUT_OF_QUOTA = 45047
+# Users whose last message's open number length (privacy.carry_of) is remembered for the log line.
+LOG_CARRY_USERS = 10_000
 
 
 class BadRequest(Exception):

@@ -38,7 +38,6 @@ from typing import Any, Awaitable, Callable, Mapping, Protocol
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as aioredis
-
 from redis.exceptions import LockError
 
 from bot.i18n import Translator
