@@ -67,9 +67,10 @@ class CustomerService:
         self.max_backoff = max_backoff
         self.token_key = f"{KEY_PREFIX}{appid}:access_token"
         self.lock_key = f"{KEY_PREFIX}{appid}:access_token:lock"
-        self.fresh_key = f"{KEY_PREFIX}{appid}:access_token:fresh"  # exists while no refresh is due
-        self.backoff_key = f"{KEY_PREFIX}{appid}:access_token:backoff"  # exists while fetching is paused
-        self.failures_key = f"{KEY_PREFIX}{appid}:access_token:failures"
+        # Named after token_key so they share its slot (and hash tag) in Redis Cluster: read with one MGET.
+        self.fresh_key = f"{self.token_key}:fresh"  # exists while no refresh is due
+        self.backoff_key = f"{self.token_key}:backoff"  # exists while fetching is paused
+        self.failures_key = f"{self.token_key}:failures"
         # One blocking client for the process. The token is passed on every call instead of being stored
         # in the client, so concurrent threads never see each other's token state.
         self.client = WeChatClient(appid, secret, timeout=timeout, auto_retry=False)
@@ -132,7 +133,7 @@ class CustomerService:
                 return cached
             raise TokenUnavailable(f"access_token fetch failed: {detail}") from e
         expires_in = int(result.get("expires_in", 7200))
-        pipe = self.redis.pipeline(transaction=True)
+        pipe = self.redis.pipeline(transaction=False)
         pipe.set(self.token_key, token, ex=max(60, expires_in - 60))
         # Refresh five minutes early so no request goes out with a token about to expire.
         pipe.set(self.fresh_key, "1", ex=max(30, expires_in - 300))
