@@ -1,6 +1,6 @@
 ## Sentences the dialogue manager adds: out-of-scope replies, the FAQ list, shared follow-up buttons.
 
-oos-reply = Sorry, that is outside what this assistant handles. I can help with premium refunds, transfers between regions, family account sharing, back-payment / re-enrolment and card activation, and answer some common insurance questions.
+oos-reply = Sorry, that is outside what this assistant handles. I can show you step by step how to do these errands yourself: premium refunds (退费), transfers between regions (转移接续), family sharing (家庭共济), back-payment / re-enrolment (补缴/重新参保) and card activation (医保卡激活); I also answer some common insurance questions.
 oos-ask-local = For other insurance or social-security questions (reimbursement rates, special outpatient schemes, treatment in another region, pensions, contribution bases …), please ask your local medical-insurance office or call { $hotline }.
 oos-health = For health questions I cannot give medical advice — please see a doctor at a proper hospital.
 oos-other = If you need help, reply "agent" or call { $hotline }.

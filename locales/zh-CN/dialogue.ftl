@@ -1,6 +1,6 @@
 ## Sentences the dialogue manager adds: out-of-scope replies, the FAQ list, shared follow-up buttons.
 
-oos-reply = 抱歉,这个问题不在本助手的服务范围内。本助手可以帮您办理:医保退费、转移接续、家庭共济、补缴/重新参保、医保卡激活,也能回答一些常见的医保问题。
+oos-reply = 抱歉,这个问题不在本助手的服务范围内。本助手可以一步步教您办:医保退费、转移接续、家庭共济、补缴/重新参保、医保卡激活,也能回答一些常见的医保问题。
 oos-ask-local = 这类医保、社保方面的问题(比如报销比例、门特、异地就医、养老保险、缴费基数等),建议咨询当地医保部门,或拨打 { $hotline }。
 oos-health = 身体方面的问题,本助手不提供医疗建议,请及时到正规医院就诊。
 oos-other = 如果需要帮助,也可以回复「转人工」,或拨打 { $hotline }。
