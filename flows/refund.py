@@ -5,7 +5,7 @@ Slot values follow the public dev-set labels (ins_type=居民/职工, reason=重
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
+from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 RESIDENT, EMPLOYEE = "居民", "职工"
@@ -108,9 +108,11 @@ def _caveats(slots: Slots) -> list[Text]:
     out = []
     if slots.get("used") == "不确定":
         out.append(Text("refund-caveat-used-unsure"))
-    if slots.get("ins_type") == RESIDENT:
-        out.append(Text("refund-note-subsidy"))
     return out
+
+
+def _notes(slots: Slots) -> list[Text]:
+    return [Text("refund-note-subsidy")] if slots.get("ins_type") == RESIDENT else []
 
 
 def _closing(slots: Slots) -> list[Text]:
@@ -120,12 +122,20 @@ def _closing(slots: Slots) -> list[Text]:
 
 def _online(slots: Slots) -> list[Text]:
     platform = {"医保公众号": "refund-steps-insurance", "税务": "refund-steps-tax", "小程序": "refund-steps-miniapp"}
-    return [_verdict(slots), *_caveats(slots), Text(platform[slots["platform"]]), Text("refund-steps-online-generic"),
-            *_closing(slots)]
+    return [_verdict(slots), *_caveats(slots), Text(platform[slots["platform"]])]
 
 
 def _offline(slots: Slots) -> list[Text]:
-    return [_verdict(slots), *_caveats(slots), Text("refund-steps-offline"), *_closing(slots)]
+    return [_verdict(slots), *_caveats(slots), Text("refund-steps-offline")]
+
+
+APPLY_DETAILS = (
+    Detail("steps", "detail-steps", lambda s: [Text("refund-steps-online-generic")] if s.get("channel") == "线上" else []),
+    Detail("materials", "detail-materials", lambda s: [_materials(s), Text("refund-proxy")]),
+    Detail("timing", "detail-timing", lambda s: [Text("refund-money-path"), Text("refund-timing")]),
+    Detail("notes", "detail-notes", _notes),
+    Detail("contact", "detail-contact", lambda s: [Text("refund-contact")]),
+)
 
 
 def _death(slots: Slots) -> list[Text]:
@@ -152,9 +162,9 @@ OUTCOMES = (
     Outcome("done_retired", _employee_window("refund-retired-verdict")),
     Outcome("done_unemployed", _employee_window("refund-unemployed-verdict")),
     Outcome("done_death", _death),
-    Outcome("done_special_case", _offline),
-    Outcome("done_online", _online),
-    Outcome("done_offline", _offline),
+    Outcome("done_special_case", _offline, details=APPLY_DETAILS),
+    Outcome("done_online", _online, details=APPLY_DETAILS),
+    Outcome("done_offline", _offline, details=APPLY_DETAILS),
 )
 
 

@@ -16,7 +16,7 @@ async def test_move_to_new_city_by_free_text_and_numbers(chat):
     assert "先在新的地方参保" in text  # not enrolled yet → enrol first
     assert "跨省转移可能有前提条件" in text
     assert "补缴" in text and "追溯" in text  # short gap
-    assert "以当地医保部门的规定为准" in text and "不提供看病用药方面的建议" in text
+    assert "以当地医保部门的规定为准" in text and "不提供看病用药方面的建议" not in text  # defect 16
 
 
 async def test_duplicate_in_two_regions_offers_refund_with_prefill(chat):

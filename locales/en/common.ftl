@@ -56,3 +56,10 @@ common-local-rules = ⚠ Rules, documents and service channels differ between pl
 common-footer = Note: this assistant only explains insurance procedures and gives no medical advice. If you feel unwell, please see a doctor.
 common-busy = Your previous message is still being processed — please wait a few seconds and send it again.
 common-error = Sorry, something went wrong on our side. Your progress is safe; please send that again in a moment.
+
+## Buttons that open one section of the guidance (flows.base.Detail).
+detail-steps = 📝 Steps
+detail-materials = 📋 Documents to bring
+detail-timing = ⏱ When the money comes
+detail-notes = ⚠ Things to note
+detail-contact = ☎ Where to ask

@@ -56,3 +56,10 @@ common-local-rules = ⚠ 各地的政策、材料和办理入口不完全一样,
 common-footer = 温馨提示:本助手只讲医保怎么办理,不提供看病用药方面的建议;身体不舒服请及时就医。
 common-busy = 您的上一条消息还在处理中,请稍等几秒再发。
 common-error = 抱歉,系统刚才出了点问题,您的办理进度没有丢失,请稍后再发一次。
+
+## Buttons that open one section of the guidance (flows.base.Detail).
+detail-steps = 📝 办理步骤
+detail-materials = 📋 要带的材料
+detail-timing = ⏱ 多久到账
+detail-notes = ⚠ 注意事项
+detail-contact = ☎ 去哪里问
