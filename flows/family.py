@@ -6,8 +6,10 @@ given only when both are known to hold; 居民医保, 不清楚 and an unsure re
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
+from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 SHARE, USE, LEND, BORROW = "给家人用", "绑定后使用", "借卡", "用别人的"
@@ -78,42 +80,37 @@ def _bind(suffix: str):
     return essentials
 
 
-def _bind_details(suffix: str) -> dict[str, tuple[Text, ...]]:
+def _texts(*keys: str) -> Callable[[Slots], list[Text]]:
+    return lambda slots: [Text(k) for k in keys]
+
+
+CONTACT = Detail("contact", "detail-contact", _texts("family-contact"))
+
+
+def _bind_details(suffix: str) -> tuple[Detail, ...]:
     # Nothing is uploaded at the counter: the window gets its own materials, the online routes the upload note.
-    materials = ((Text("family-offline-materials"), Text("family-relation-check")) if suffix == "offline"
-                 else (Text("family-upload-note"),))
-    steps = {"steps": (Text("family-steps-wechat-local"),)} if suffix == "wechat" else {}
-    return {**steps, "materials": materials, "notes": (Text("family-after-binding"), Text("family-use-pay"),
-                                              Text("family-contact"))}
+    materials = (_texts("family-offline-materials", "family-relation-check") if suffix == "offline"
+                 else _texts("family-upload-note"))
+    steps = (Detail("steps", "detail-steps", _texts("family-steps-wechat-local")),) if suffix == "wechat" else ()
+    return (*steps, Detail("materials", "detail-materials", materials),
+            Detail("notes", "detail-notes", _texts("family-after-binding", "family-use-pay")), CONTACT)
 
 
 _learn_sharing = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-family"))
 _how_to_bind = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-family-bind"))
 
-# state -> (first screen, {detail key: texts}, follow-up options)
-GUIDANCE = {
-    "done_no_lending": (lambda s: [Text("family-no-lending"), Text("family-no-lending-alternative")],
-                        {"notes": (Text("family-no-lending-penalty"), Text("family-contact"))}, (_learn_sharing,)),
-    "done_use": (lambda s: [Text("family-use-what"), Text("family-use-pay")],
-                 {"notes": (Text("family-no-lending-short"), Text("family-what-is-shared"), Text("family-contact"))},
-                 (_how_to_bind,)),
-    "done_other_relative": (lambda s: [Text("family-other-relative"), Text("family-what-is-shared")],
-                            {"notes": (Text("family-contact"),)}, ()),
-    "done_other_area": (lambda s: [Text("family-other-area"), Text("family-what-is-shared")],
-                        {"notes": (Text("family-contact"),)}, ()),
-    **{f"done_bind_{suffix}": (_bind(suffix), _bind_details(suffix), ()) for _, suffix in CHANNELS},
-}
-
-
-def _outcome(state: str) -> Outcome:
-    essentials, details, options = GUIDANCE[state]
-
-    def render(slots: Slots) -> list[Text]:
-        return [*essentials(slots), *(t for texts in details.values() for t in texts)]
-    return Outcome(state, render, follow_up(*options))
-
-
-OUTCOMES = tuple(_outcome(state) for state in GUIDANCE)
+OUTCOMES = (
+    Outcome("done_no_lending", _texts("family-no-lending", "family-no-lending-alternative"),
+            follow_up(_learn_sharing),
+            details=(Detail("why", "family-detail-why", _texts("family-no-lending-penalty")), CONTACT)),
+    # Paying for a relative's treatment at the hospital: the no-medical-advice note belongs here.
+    Outcome("done_use", _texts("family-use-what", "family-use-pay"), follow_up(_how_to_bind),
+            details=(Detail("notes", "detail-notes", _texts("family-no-lending-short", "family-what-is-shared")),
+                     CONTACT), health=True),
+    Outcome("done_other_relative", _texts("family-other-relative", "family-what-is-shared"), details=(CONTACT,)),
+    Outcome("done_other_area", _texts("family-other-area", "family-what-is-shared"), details=(CONTACT,)),
+    *(Outcome(f"done_bind_{suffix}", _bind(suffix), details=_bind_details(suffix)) for _, suffix in CHANNELS),
+)
 
 
 def build() -> Flow:

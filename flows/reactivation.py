@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
+from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
@@ -18,7 +18,6 @@ RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"
 SHORT, LONG = "≤3个月", ">3个月"
 WHERE = (("医院药店", "hospital"), ("医保窗口", "window"), ("手机APP", "app"), ("电话", "phone"),
          ("银行网点", "bank"), ("人在外地", "elsewhere"))
-TITLES = {BACKPAY: "react-title-backpay", REENROL: "react-title-reenrol", CARD: "react-title-card"}
 
 is_card = slot_is("react_task", CARD)
 
@@ -87,11 +86,6 @@ ROUTES = (
 Render = Callable[[Slots], list[Text]]
 
 
-def title(slots: Slots) -> str:
-    """The errand's own name for the greeting: 医保卡激活 when that is what was tapped."""
-    return TITLES.get(slots.get("react_task", ""), "flow-reactivation")
-
-
 # -- lapse guidance ------------------------------------------------------------------------------
 def _online(slots: Slots) -> bool:
     return slots.get("channel") == "线上"
@@ -126,24 +120,13 @@ def _resident(slots: Slots) -> list[Text]:
     return [*out, Text("react-res-wait"), Text("react-res-pay-online" if _online(slots) else "react-res-pay-offline")]
 
 
-def _resident_details(slots: Slots) -> dict[str, list[Text]]:
-    details: dict[str, list[Text]] = {}
-    if slots.get("react_task") == REENROL:
-        details["materials"] = [Text("react-res-conditions"), Text("react-res-materials")]
-    if _online(slots):
-        details["steps"] = [Text("react-res-pay-online-more")]
-    details["notes"] = [Text("react-res-example"), Text("react-new-enrollee-wait"), Text("react-res-merged"), Text("react-gap-effect-res"),
-                        Text("react-contact")]
-    return details
-
-
 # -- card guidance -------------------------------------------------------------------------------
-def _card(how: str, *, proxy: bool = False, medical_too: bool = False) -> Render:
+def _card(*how: str, proxy: bool = False, medical_too: bool = False) -> Render:
     """First screen of a card outcome: what the two accounts are (after 不清楚), how, and the proxy papers
     where someone goes in person for the card holder (window and bank only, defect 12)."""
     def essentials(slots: Slots) -> list[Text]:
         out = [Text("react-card-part-explain")] if slots.get("card_part") == UNSURE else []
-        out.append(Text(how))
+        out += [*(Text(k) for k in how), Text("react-card-deadline")]
         if medical_too and slots.get("card_part") != "银行卡":
             out.append(Text("react-card-bank-medical"))
         if proxy and slots.get("for_whom") == "代办":
@@ -152,8 +135,8 @@ def _card(how: str, *, proxy: bool = False, medical_too: bool = False) -> Render
     return essentials
 
 
-_CARD_NOTES = [Text("react-card-after"), Text("react-card-check-made"), Text("react-card-deadline"),
-               Text("react-card-elsewhere-tip"), Text("react-card-contact")]
+def _texts(*keys: str) -> Callable[[Slots], list[Text]]:
+    return lambda slots: [Text(k) for k in keys]
 
 
 def _card_again(slots: Slots) -> list[Option]:
@@ -163,62 +146,57 @@ def _card_again(slots: Slots) -> list[Option]:
     return [Option(value, Text("opt-card-got-it")), *follow_up()(slots)]
 
 
+def _resident_materials(slots: Slots) -> list[Text]:
+    if slots.get("react_task") == REENROL:
+        return [Text("react-res-conditions"), Text("react-res-materials")]
+    return []
+
+
 _lapse_faq = Option("faq:lapse_effects", Text("opt-faq-lapse-effects"))
 _wait_faq = Option("faq:new_6m", Text("opt-faq-new-6m"))
 
+CONTACT = Detail("contact", "detail-contact", _texts("react-contact"))
+CARD_CONTACT = Detail("contact", "detail-contact", _texts("react-card-contact"))
+BACKPAY_MATERIALS = Detail("materials", "detail-materials", _texts("react-emp-short-materials"))
+CARD_MATERIALS = Detail("materials", "detail-materials", _texts("react-card-materials"))
+CARD_AFTER = Detail("after", "react-detail-after", _texts("react-card-after"))
+CARD_NOTES = Detail("notes", "detail-notes",
+                    _texts("react-card-check-made", "react-card-elsewhere-tip"))
+CARD_DETAILS = (CARD_AFTER, CARD_NOTES, CARD_CONTACT)
 
-def _fixed(*texts: Text) -> Callable[[Slots], list[Text]]:
-    return lambda slots: list(texts)
-
-
-# state -> (first screen, details by key, options)
-GUIDANCE: dict[str, tuple[Render, Callable[[Slots], dict[str, list[Text]]], Callable[[Slots], list[Option]]]] = {
-    "done_employee_short": (
-        _employee_short,
-        lambda s: {"materials": [Text("react-emp-short-materials")],
-                   "notes": [Text("react-emp-late-fee"), Text("react-emp-short-effects"), Text("react-contact")]},
-        follow_up(_lapse_faq)),
-    "done_employee_long": (
-        _employee_long,
-        lambda s: {"notes": [Text("react-emp-long-wait"), Text("react-emp-long-bridge"), Text("react-gap-effect-emp"),
-                             Text("react-contact")]},
-        follow_up(_lapse_faq)),
-    "done_employee_unknown": (
-        _employee_unknown,
-        lambda s: {"materials": [Text("react-emp-short-materials")],
-                   "notes": [Text("react-emp-long-wait"), Text("react-emp-late-fee"), Text("react-contact")]},
-        follow_up(_lapse_faq)),
-    "done_resident": (_resident, _resident_details, follow_up(_wait_faq, _lapse_faq)),
-    "done_card_status": (_fixed(Text("react-card-status")),
-                         lambda s: {"notes": [Text("react-card-deadline"), Text("react-card-contact")]},
-                         _card_again),
-    "done_card_newborn": (_fixed(Text("react-card-newborn")),
-                          lambda s: {"notes": _CARD_NOTES}, follow_up()),
-    "done_card_ecert": (_fixed(Text("react-card-ecert")),
-                        lambda s: {"notes": [Text("react-card-contact")]}, follow_up()),
-    "done_card_bank": (_card("react-card-bank", proxy=True, medical_too=True),
-                       lambda s: {"materials": [Text("react-card-materials")],
-                                  "notes": [Text("react-card-deadline"), Text("react-card-contact")]},
-                       follow_up()),
-    "done_card_window": (_card("react-card-window", proxy=True),
-                         lambda s: {"materials": [Text("react-card-materials")], "notes": _CARD_NOTES},
-                         follow_up()),
-    "done_card_hospital": (_card("react-card-hospital"), lambda s: {"notes": _CARD_NOTES}, follow_up()),
-    "done_card_app": (_card("react-card-app"), lambda s: {"notes": _CARD_NOTES}, follow_up()),
-    "done_card_phone": (_card("react-card-phone"), lambda s: {"notes": _CARD_NOTES}, follow_up()),
-    "done_card_elsewhere": (_card("react-card-elsewhere"), lambda s: {"notes": _CARD_NOTES}, follow_up()),
-}
-
-
-def _outcome(state: str) -> Outcome:
-    essentials, details, options = GUIDANCE[state]
-
-    def render(slots: Slots) -> list[Text]:
-        return [*essentials(slots), *(t for texts in details(slots).values() for t in texts)]
-    return Outcome(state, render, options)
-
-
-OUTCOMES = tuple(_outcome(state) for state in GUIDANCE)
+OUTCOMES = (
+    Outcome("done_employee_short", _employee_short, follow_up(_lapse_faq), details=(
+        BACKPAY_MATERIALS,
+        Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-emp-short-effects")),
+        CONTACT)),
+    Outcome("done_employee_long", _employee_long, follow_up(_lapse_faq), details=(
+        Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
+        Detail("notes", "detail-notes", _texts("react-gap-effect-emp")),
+        CONTACT)),
+    Outcome("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq), details=(
+        BACKPAY_MATERIALS,
+        Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
+        Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-gap-effect-emp")),
+        CONTACT)),
+    Outcome("done_resident", _resident, follow_up(_wait_faq, _lapse_faq), details=(
+        Detail("materials", "react-detail-conditions", _resident_materials),
+        Detail("steps", "detail-steps", lambda s: [Text("react-res-pay-online-more")] if _online(s) else []),
+        Detail("wait", "react-detail-wait", _texts("react-new-enrollee-wait")),
+        Detail("notes", "detail-notes", _texts("react-res-example", "react-res-merged", "react-gap-effect-res")),
+        CONTACT)),
+    Outcome("done_card_status", _texts("react-card-status", "react-card-deadline"), _card_again,
+            details=(CARD_CONTACT,)),
+    Outcome("done_card_newborn", _texts("react-card-newborn", "react-card-deadline"), details=CARD_DETAILS),
+    Outcome("done_card_ecert", _texts("react-card-ecert", "react-card-contact")),
+    Outcome("done_card_bank", _card("react-card-bank", proxy=True, medical_too=True), details=(
+        CARD_MATERIALS, CARD_CONTACT)),
+    Outcome("done_card_window", _card("react-card-window", "react-card-materials", proxy=True), details=CARD_DETAILS),
+    # Activation at the first visit to a hospital, and treatment in another city: health comes up.
+    Outcome("done_card_hospital", _card("react-card-hospital"), details=CARD_DETAILS, health=True),
+    Outcome("done_card_app", _card("react-card-app"), details=CARD_DETAILS),
+    Outcome("done_card_phone", _card("react-card-phone"), details=CARD_DETAILS),
+    Outcome("done_card_elsewhere", _card("react-card-elsewhere"), details=CARD_DETAILS, health=True),
+)
 
 
 def build() -> Flow:

@@ -25,6 +25,9 @@ family-channel-wechat = WeChat official account (公众号)
 family-channel-alipay = Alipay (支付宝)
 family-channel-offline = At a service window
 
+## buttons of detail sections (flows.base.Detail)
+family-detail-why = ❓ Why not
+
 ## binding outcomes
 family-verdict-ok = ✅ Usually possible: you have employee insurance (职工医保) and your relative is insured in the same pooling region, so you can bind your { $relation } for family sharing (家庭共济, called 亲情账户 "family account" in some places). They can then pay their own out-of-pocket share of medical bills from your personal account (个人账户).
 family-verdict-check = ⚠ Possibly, but check the point below first: family sharing lets an employee-insurance member authorise a spouse, parents or children in the same pooling region to use their personal-account money.

@@ -31,9 +31,11 @@ react-where-phone = By phone
 react-where-bank = At a branch of the bank printed on the card
 react-where-elsewhere = I am in another city and need treatment there
 
-react-title-backpay = Back-payment (断缴补缴)
-react-title-reenrol = Re-enrolment (重新参保)
-react-title-card = Card activation (医保卡激活)
+
+## buttons of detail sections (flows.base.Detail)
+react-detail-wait = ⏱ How long the wait is
+react-detail-after = 💳 After activation
+react-detail-conditions = 📋 Conditions and documents
 
 ## lapse outcomes (employee insurance, 职工医保)
 react-emp-short-verdict = ✅ A gap of 3 months or less (3 included): most places let you back-pay (补缴). Once paid, your contribution years stay continuous, bills from the gap can be claimed as the rules allow, and there is no waiting period. Exactly 3 months still counts, but you are at the limit — act soon.

@@ -25,6 +25,9 @@ family-channel-wechat = 微信公众号
 family-channel-alipay = 支付宝
 family-channel-offline = 线下窗口
 
+## buttons of detail sections (flows.base.Detail)
+family-detail-why = ❓ 为什么不能借
+
 ## binding outcomes: first screen = verdict + where + first steps; materials and notes one tap away
 
 # seeds: 000 (相关推荐 家庭共济医保是刷自己的么)

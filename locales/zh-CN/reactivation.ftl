@@ -32,10 +32,11 @@ react-where-phone = 打电话
 react-where-bank = 去卡面上印的银行网点
 react-where-elsewhere = 人在外地,要在外地看病
 
-## titles: the greeting names the errand actually chosen
-react-title-backpay = 断缴补缴
-react-title-reenrol = 重新参保
-react-title-card = 医保卡激活
+
+## buttons of detail sections (flows.base.Detail)
+react-detail-wait = ⏱ 等待期多久
+react-detail-after = 💳 激活以后怎么用
+react-detail-conditions = 📋 参保条件和材料
 
 ## lapse outcomes (职工医保): first screen = verdict + where + first steps; the rest one tap away
 
