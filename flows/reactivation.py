@@ -142,7 +142,8 @@ def _texts(*keys: str) -> Callable[[Slots], list[Text]]:
 def _card_again(slots: Slots) -> list[Option]:
     """「卡已拿到,继续激活」 keeps what was already answered, so it goes straight to 去哪激活 (defect 15)."""
     known = {k: slots[k] for k in ("card_part", "for_whom") if k in slots}
-    value = flow_value("reactivation", {"react_task": CARD, **known, "card_received": "已拿到"})
+    # Through the 医保卡激活 menu entry, so that the greeting names this errand.
+    value = flow_value("card", {"react_task": CARD, **known, "card_received": "已拿到"})
     return [Option(value, Text("opt-card-got-it")), *follow_up()(slots)]
 
 

@@ -59,7 +59,7 @@ async def test_card_not_received_then_other_city(chat):
     await chat("我本人")
     status = await chat("还没拿到")
     assert status["state"] == "done_card_status" and "制卡" in status["text"]
-    again = next(v for v in status["values"] if v.startswith("flow:reactivation"))
+    again = next(v for v in status["values"] if v.startswith("flow:card"))
     nxt = await chat(payload=again, button_step=status["step"])
     assert nxt["state"] == "ask_where"  # what was already answered is kept
     last = await chat("人在外地")
