@@ -141,7 +141,7 @@ async def test_defect_11_ecert_activation_is_not_invented_and_skips_the_card_que
     last = seen[-1]
     assert last["state"] == "done_card_ecert"
     assert all(t["state"] != "ask_card_received" for t in seen)
-    assert "在官方医保APP里按提示激活,具体入口以当地为准" in last["text"]
+    assert "在官方医保APP里按提示激活\uff0c具体入口以当地为准" in last["text"]
     assert "实名认证" not in last["text"]
 
 
@@ -222,3 +222,11 @@ async def test_defect_18_faq_answers_end_with_where_to_ask(chat, tr):
     assert "教您办" in turn["text"] and "帮您办理" not in turn["text"]
     answer = await chat("医保买药是全额报销吗")
     assert answer["intent"] == "faq" and "12333" in answer["text"]
+
+
+def test_chinese_text_uses_full_width_punctuation():
+    """Plain words for phones: no ASCII , ; : ? ! ( ) in the Chinese messages of these flows (placeables aside)."""
+    for name in ("family", "reactivation", "faq"):
+        for key, value in ftl_messages(ROOT / "locales" / "zh-CN" / f"{name}.ftl").items():
+            text = re.sub(r"\{[^}]*\}", "", value)
+            assert not re.search(r"[,;:?!()]", text), (name, key, text)
