@@ -30,8 +30,8 @@ family-detail-why = ❓ Why not
 
 ## binding outcomes
 family-verdict-ok = ✅ Usually possible: you have employee insurance (职工医保) and your relative is insured in the same pooling region, so you can bind your { $relation } for family sharing (家庭共济, called 亲情账户 "family account" in some places). They can then pay their own out-of-pocket share of medical bills from your personal account (个人账户).
-family-verdict-check = ⚠ Possibly, but check the point below first: family sharing lets an employee-insurance member authorise a spouse, parents or children in the same pooling region to use their personal-account money.
-family-caveat-resident = 👉 What is described everywhere is sharing an employee-insurance (职工医保) personal account; whether resident insurance (居民医保) allows it, please ask your local insurance office first.
+family-verdict-check = ⚠ Possibly, but check what follows first: family sharing lets an employee-insurance member authorise a spouse, parents or children in the same pooling region to use their personal-account money.
+family-caveat-resident = 👉 Family sharing as usually described shares an employee-insurance (职工医保) personal account; whether resident insurance (居民医保) allows it, please ask your local insurance office first.
 family-caveat-type-unsure = 👉 First check that you have employee insurance (职工医保: deducted by an employer, or paid monthly as a flexible worker); for resident insurance, ask your local insurance office.
 family-caveat-area-unsure = 👉 Check in the insurance app where your relative is insured: binding needs the same pooling region (统筹区).
 family-steps-app = 📱 National Medical Insurance Service Platform app (国家医保服务平台): on the home page find 「亲情账户」 (family account; it may also read 「医保家庭共济」 or 「添加我的家庭成员」) → choose 「使用身份证号绑定」 (bind by ID number) → enter the relative's name and ID number → upload what the page asks for → submit; it works once approved.
@@ -42,7 +42,7 @@ family-steps-offline = 🏢 In person: bring your ID card, insurance card and pr
 family-upload-note = 📋 What to upload differs by place: follow the page — proof of identity (e.g. photos of the ID card or household register, 户口本) or a personal commitment letter (个人承诺书). Enter your relative's ID number only on the official platform, never in this chat.
 family-offline-materials = 📋 Bring your ID card, insurance card and proof of the relationship. Afterwards the personal-account money has to be transferred over (划转: moved from your account into the shared one) before it can be used.
 family-after-binding = After binding, your relative can use your personal-account money for their own out-of-pocket share when seeing a doctor or buying medicine; reimbursement still goes through their own insurance. The card itself still may not be lent, and the pooled fund (统筹基金, the money everyone pays in for reimbursements) is never shared.
-family-relation-check = Only spouse, parents and children are named as relatives who can be bound; at the window, check first that the relation qualifies.
+family-relation-check = The relatives who can usually be bound are spouse, parents and children; at the window, check first that the relation qualifies.
 
 ## other outcomes
 family-no-lending = ❌ An insurance card must not be lent — not even to family: it is in your name and only you may use it. Seeing a doctor or buying medicine on someone else's card is medical-insurance fraud: the money must be repaid with a fine of 2 to 5 times the amount, and in serious cases the card is suspended for 3 to 12 months.
@@ -51,7 +51,7 @@ family-no-lending-penalty = Why not: personal-account money is for you, or for r
 family-use-what = Once bound, the authorised relative can use the money in your personal account — but only for their own out-of-pocket share of medical bills; reimbursement still comes from their own insurance.
 family-use-pay = How exactly to pay at the counter (card or QR code, how to choose the family account) differs between hospitals and places — please ask the hospital or your local insurance office.
 family-no-lending-short = Reminder: what is shared is the personal-account money, not the card itself — you still may not use someone else's card.
-family-other-relative = ⚠ Only spouse, parents and children are named as relatives who can be bound for family sharing. For other relatives, please check with your local insurance office (its window or 医保公众号) first.
+family-other-relative = ⚠ The relatives who can usually be bound for family sharing are spouse, parents and children. For other relatives, please check with your local insurance office (its window or 医保公众号) first.
 family-other-area = ⚠ A relative insured in a different pooling region (统筹区, in many places a different city) usually does not meet the condition, so binding is normally not possible. Ask your local insurance bureau whether there is another way.
 family-what-is-shared = Note: family sharing lets relatives use the money in an employee-insurance personal account (个人账户) for their own out-of-pocket costs; the pooled fund (统筹基金) is never shared and the card cannot be lent.
 family-contact = ☎ Questions? Ask your local insurance window or its official account (医保公众号), or call 12333.
