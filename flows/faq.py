@@ -1,7 +1,8 @@
 """Short in-domain answers that need no decision tree (domain.md §9), each with a follow-up errand.
 
 An entry's id is the option value suffix (``faq:<id>``) and the key the understander returns; every
-answer is a list of locale ids (`faq-<id>-q` is the question as listed, `faq-<id>-a…` the answer).
+answer is a list of locale ids (`faq-<id>-q` is the question as listed, `faq-<id>-a…` the answer, then the
+shared line saying where to ask).
 """
 from __future__ import annotations
 
@@ -11,12 +12,21 @@ from bot.messages import Option, Text
 from flows.dialogue import flow_value
 
 
+# Every answer ends by saying where to ask (issue 11, defect 18): 12333, the local window or the 医保公众号.
+WHERE_TO_ASK = "faq-where-to-ask"
+
+
 @dataclass(frozen=True)
 class Faq:
     id: str
-    answer: tuple[str, ...]
+    facts: tuple[str, ...]
     follow_up: tuple[Option, ...] = field(default_factory=tuple)
     health: bool = False  # health or treatment comes up: the no-medical-advice note follows the answer
+
+    @property
+    def answer(self) -> tuple[str, ...]:
+        """The locale ids said, in order: the facts, then where to ask."""
+        return (*self.facts, WHERE_TO_ASK)
 
     @property
     def question(self) -> Text:

@@ -39,7 +39,7 @@ async def test_other_relative_and_other_region_are_sent_to_the_local_office(chat
     await chat2("1")
     await chat2("老公")
     last = await chat2("不在同一个地方")
-    assert last["state"] == "done_other_area" and "同一统筹区" in last["text"]
+    assert last["state"] == "done_other_area" and "同一个统筹区" in last["text"]
 
 
 async def test_resident_insurance_gets_the_caveat_and_unknown_gets_the_hint(chat):

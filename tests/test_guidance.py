@@ -25,7 +25,7 @@ from tests.test_all_paths import FLOWS, LOCALES, keys, walk
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREEN = 300  # zh characters on one phone screen
-SOURCE = re.compile(r"(?:seeds?:\s*\d{3}(?:\s*,\s*\d{3})*|conflict:\s*C\d+)")
+SOURCE = re.compile(r"(?:\bseeds?:?\s*\d{3}(?:\s*,\s*\d{3})*|\bconflict:\s*C\d+)")
 
 
 @pytest.fixture(scope="module")
