@@ -145,7 +145,7 @@ def test_chinese_text_uses_full_width_punctuation(stem):
     assert not bad, bad
 
 
-def test_english_keeps_the_chinese_names_of_forms_menus_and_apps(tr):
+def test_defect_17_english_refund_transfer_keep_chinese_names_and_say_not_sure(tr):
     for stem in MINE:
         for key, zh in zh_values(stem).items():
             en = tr.text(Text(key, {"items": ""}), "en")

@@ -113,3 +113,11 @@ async def test_guidance_reached_straight_from_the_question_is_not_announced_as_q
     turn = await chat("职工医保交了5年不交可以退吗")
     assert turn["state"] == "done_not_refundable"
     assert "我会问您几个简单的问题" not in turn["text"]
+
+
+async def test_defect_18_out_of_scope_reply_says_the_bot_teaches_the_errand(chat, chat_en):
+    turn = await chat("攀枝花附属医院是几级医院")
+    assert turn["intent"] == "out_of_scope"
+    assert "教您办" in turn["text"] and "帮您办理" not in turn["text"]
+    en = await chat_en("which hospital is best for headaches")
+    assert "show you step by step how to do these errands yourself" in en["text"]
