@@ -89,9 +89,10 @@ def _verdict(slots: Slots) -> Text:
                     .get(scope, "refund-verdict-dup-same"))
     if reason == ERROR:
         return Text("refund-verdict-error-employee" if employee else "refund-verdict-error")
-    if reason == "户籍迁出":
-        return Text("refund-verdict-moved-employee" if employee else "refund-verdict-moved")
-    return Text({"已参加职工医保": "refund-verdict-joined-employee", "服刑": "refund-verdict-prison"}[reason])
+    key = {"户籍迁出": "refund-verdict-moved", "已参加职工医保": "refund-verdict-joined-employee",
+           "服刑": "refund-verdict-prison"}[reason]
+    # The seeds give 户籍迁出 and 服刑 as grounds for 城乡居民 refunds only; for 职工 the window decides.
+    return Text(key + "-employee" if employee else key)
 
 
 def _caveats(slots: Slots) -> list[Text]:
@@ -152,7 +153,7 @@ def _notes(slots: Slots) -> list[Text]:
     out = []
     if slots.get("dup_scope") == "两地区":
         out.append(Text("refund-note-city-pooling"))
-    if slots.get("reason") == "已参加职工医保":
+    if slots.get("reason") == "已参加职工医保" and slots.get("ins_type") != EMPLOYEE:
         out.append(Text("refund-note-preferential"))
     if slots.get("reason") == "参保人去世" and slots.get("ins_type") == EMPLOYEE:
         out.append(Text("refund-note-death-account"))

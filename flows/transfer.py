@@ -98,7 +98,8 @@ def _dup(slots: Slots) -> list[Text]:
     if slots.get("ins_pair") == EMPLOYEE:
         return [Text("transfer-verdict-duplicate"), Text("transfer-dup-merge-employee"),
                 Text("transfer-online" if _online(slots) else "transfer-offline")]
-    return [Text("transfer-verdict-duplicate"), Text("transfer-dup-cancel-resident"),
+    which = "transfer-dup-cancel-resident" if slots.get("ins_pair") == RESIDENT else "transfer-dup-pair-unsure"
+    return [Text("transfer-verdict-duplicate"), Text(which),
             Text("transfer-cancel-online" if _online(slots) else "transfer-cancel-offline")]
 
 
@@ -109,7 +110,7 @@ def _cancel_old(slots: Slots) -> list[Text]:
 
 # -- one tap away ----------------------------------------------------------------------------------------
 def _steps(slots: Slots) -> list[Text]:
-    if slots.get("situation") == STOP_OLD or (is_duplicate(slots) and slots.get("ins_pair") != EMPLOYEE):
+    if slots.get("situation") == STOP_OLD or (is_duplicate(slots) and slots.get("ins_pair") == RESIDENT):
         return []
     return [Text("transfer-steps-resident" if slots.get("ins_pair") == RESIDENT else "transfer-steps-standard")]
 

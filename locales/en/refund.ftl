@@ -39,6 +39,8 @@ refund-verdict-error-employee = ✅ You can apply: overpayments caused by an emp
 refund-verdict-joined-employee = You may apply, but local review decides: a resident-insurance member who later joined employee insurance is a case where a refund can be requested; however, some places do not refund payments for a period covered by both. Simply no longer wanting resident insurance is not refundable.
 refund-verdict-moved = ✅ You can apply: if your household registration moved away, you can ask for the remaining premium back; if you settled abroad, you can ask to end your resident insurance.
 refund-verdict-moved-employee = The refund for a household registration move is a rule of resident insurance; whether and how employee insurance is refunded, please ask at your local insurance window.
+refund-verdict-prison-employee = The refund for imprisonment is a rule of urban-rural resident insurance; whether and how employee insurance is refunded, please ask at your local insurance window.
+refund-verdict-joined-employee-employee = You may apply, and local review decides: if you paid yearly as an individual under a preferential scheme and then became an employee insured through an employer, the refund is the amount worked out under that scheme.
 refund-verdict-prison = Imprisonment is a listed special case for refunds, but local rules vary a lot — please apply at your local insurance window, where staff will check your case.
 
 refund-caveat-used-duplicate = ⚠ Already used this year: the duplicate or overpaid part can usually still be reclaimed, but some places refuse a refund once benefits were received in that year; the local review decides.

@@ -54,6 +54,7 @@ transfer-verdict-long-gap = ⚠ A gap of more than 3 months: the transfer itself
 transfer-verdict-duplicate = ⚠ Nobody may be insured twice: even with two enrolments you can use only one, and the same medical bill cannot be claimed in both places. The rule is to keep the main relationship and cancel the other duplicates.
 transfer-dup-merge-employee = Employee insurance on both sides: follow the transfer steps to move the other side's contribution years and personal account to the side you keep.
 transfer-dup-cancel-resident = Resident insurance is generally not merged between two places: keep one and cancel the enrolment on the other side.
+transfer-dup-pair-unsure = If both sides are employee insurance, follow the transfer steps to bring the other side's years and personal account over (see "Steps"); resident insurance is generally not merged: keep one side and cancel the other.
 transfer-dup-refund = 💰 The extra payment on the other side can be reclaimed; you may need an enrolment certificate (参保凭证, proof that you were insured and paid there) from that side's insurance office (医保经办机构, the office that handles insurance business). Duplicates within one city from before city-wide pooling (市级统筹, the whole city managed as one) are not refunded; the personal accounts are merged under the rules. Tap "Apply for a refund" if you need it.
 
 transfer-verdict-emp-res = ⚠ Employee and resident insurance cannot both be used: keep one of them, as suits your situation.

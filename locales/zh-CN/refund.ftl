@@ -49,6 +49,10 @@ refund-verdict-moved = ✅ 可以申请退费：户口迁出本地的，可以�
 # seeds: 000
 refund-verdict-moved-employee = 户口迁出可以退费，是城乡居民医保的规定；职工医保能不能退、怎么退，请到当地医保窗口问清楚。
 # seeds: 000
+refund-verdict-prison-employee = 服刑可以申请退费，是城乡居民医保的规定；职工医保能不能退、怎么退，请到当地医保窗口问清楚。
+# seeds: 002
+refund-verdict-joined-employee-employee = 可以申请，以当地审核为准：以个人身份按年交费、享受了优惠方案，后来转成单位参保职工的，按优惠方案算出的金额退还。
+# seeds: 000
 refund-verdict-prison = 服刑属于可以申请退费的特殊情形，具体怎么退各地差别较大，请到当地医保窗口办理，由工作人员核实。
 
 # conflict: C11
