@@ -131,6 +131,17 @@ def test_jargon_is_explained_where_an_outcome_first_uses_it(tr):
                                      f"…{whole[max(0, at - 20): at + 30]}…"
 
 
+def test_jargon_is_explained_once_per_screen(tr):
+    """Each screen (the first reply, or one section) stands on its own, but says an explanation only once."""
+    for name, _, outcome, slots in leaves():
+        if name not in MINE:
+            continue
+        for screen in [outcome.render(slots), *(texts for _, texts in outcome.sections(slots))]:
+            text = "\n".join(tr.text(t, "zh-CN") for t in screen)
+            for word in JARGON:
+                assert text.count(word + "（") <= 1, f"{name}.{outcome.state}: 「{word}」 explained twice: {text}"
+
+
 def zh_values(stem: str) -> dict[str, str]:
     out = {}
     for entry in parse((ROOT / "locales" / "zh-CN" / f"{stem}.ftl").read_text(encoding="utf-8")).body:

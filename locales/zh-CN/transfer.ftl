@@ -34,7 +34,7 @@ transfer-verdict-move-mixed = ✅ 可以办转移接续。注意：一边职工�
 # seeds: 004
 transfer-verdict-move-unsure = ✅ 可以办转移接续：医保关系可以跟着您转到新地方。职工医保的缴费年限可以累计；居民医保一般不做合并。
 # seeds: 004
-transfer-enrol-first = 第一步：先在新地方参保。新地方的医保经办机构（办理医保业务的部门）要您先参保，才受理转移申请。
+transfer-enrol-first = 第一步：先在新地方参保。新地方要您先参保，才受理转移申请。
 # seeds: 004
 transfer-online = 📱 手机上办：用「国家医保服务平台」APP或支付宝办理；也可以在微信「城市服务」→ 社保综合 → 电子社保卡 → 社保转移网上申请，填好信息提交。
 # seeds: 004
