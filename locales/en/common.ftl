@@ -26,8 +26,8 @@ opt-online = On my phone
 opt-offline = At a service window
 opt-go-transfer = Start a transfer
 opt-go-reactivation = Back-payment / re-enrolment
-opt-ins-resident = Urban-rural resident insurance (incl. rural cooperative)
-opt-ins-employee = Employee insurance
+opt-ins-resident = Urban-rural resident insurance (城乡居民医保, incl. the rural cooperative scheme 新农合)
+opt-ins-employee = Employee insurance (职工医保)
 
 hint-ins-type = Tip: if your employer deducts it, or you pay monthly as a flexible worker, it is employee insurance. If you pay once a year yourself (including the rural cooperative scheme, students, the elderly and children), it is resident insurance. Which one fits?
 ask-channel = How would you like to apply?
