@@ -209,7 +209,7 @@ def test_defect_17_english_keeps_chinese_names_and_says_no_sources(tr):
         for key, value in ftl_messages(ROOT / "locales" / "en" / f"{name}.ftl").items():
             assert "source" not in value.lower(), key
         for key, value in ftl_messages(ROOT / "locales" / "zh-CN" / f"{name}.ftl").items():
-            assert "资料" not in value, key  # 「现有资料…」 is the same "sources" wording in Chinese
+            assert "现有资料" not in value, key  # the same "sources" wording in Chinese
     # 不清楚 is answered in the words of its question, not a generic "Not sure which"
     labels = [c.label for f in MINE for q in FLOWS[f].questions.values() for c in q.choices if c.value == "不清楚"]
     assert "family-area-unsure" in labels and "react-lapse-unsure" in labels
