@@ -45,7 +45,7 @@ QUESTIONS = (
         Choice("就医结算", "react-card-part-medical"),
         Choice("银行卡", "react-card-part-bank"),
         Choice("电子凭证", "react-card-part-ecert"),
-        Choice(UNSURE, "opt-unknown", hint="react-card-part-hint"),
+        Choice(UNSURE, "react-card-part-unsure", hint="react-card-part-hint"),
     )),
     Question("ask_for_whom", "for_whom", "react-ask-for-whom", (
         Choice("本人", "react-for-self"),

@@ -244,3 +244,10 @@ def test_first_screens_fit_one_phone_screen(name, tr):
         texts = [*outcome.render(slots), Text("common-local-rules"), *([Text("common-footer")] * outcome.health)]
         reply = "\n\n".join(tr.text(t, "zh-CN") for t in texts)
         assert len(reply) <= 300, (state, slots, len(reply))
+
+
+async def test_bank_branch_is_understood_when_typed(chat, chat_en):
+    turn = await chat.walk("医保卡激活", "看病结算", "我本人", "拿到了", "去银行办")
+    assert turn["state"] == "done_card_bank"
+    turn = await chat_en.walk("how do I activate my insurance card", "1", "1", "1", "at the bank")
+    assert turn["state"] == "done_card_bank" and "金融账户" in turn["text"]

@@ -15,6 +15,7 @@ react-ask-card-part = 您要激活的是哪一部分？
 react-card-part-medical = 看病结算功能（医保账户）
 react-card-part-bank = 银行卡功能（金融账户）
 react-card-part-ecert = 医保电子凭证（手机扫码）
+react-card-part-unsure = 不清楚
 # seeds: 002
 react-card-part-hint = 小提示：社保卡/医保卡一般有两部分：「医保账户」用来看病买药结算；银行发的卡还带「金融账户」，能存取钱，要到卡面上印的那家银行的网点激活。只想看病时能用，激活医保账户就行。
 react-ask-for-whom = 是给谁办？
