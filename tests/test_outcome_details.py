@@ -20,7 +20,7 @@ async def test_first_reply_has_the_essentials_and_offers_the_sections(chat):
     text = turn["text"]
     assert "可以申请退费" in text and "退保申请表" in text  # verdict, where to go, first steps
     assert "身份证原件" not in text and "20个工作日" not in text  # materials and timing wait behind a tap
-    assert turn["values"][:4] == ["more:materials", "more:timing", "more:notes", "more:contact"]
+    assert turn["values"][:5] == ["more:steps", "more:materials", "more:timing", "more:notes", "more:contact"]
     assert turn["options"][-2:] == ["主菜单", "转人工"]
 
 
@@ -45,7 +45,7 @@ async def test_a_detail_tap_shows_that_section_and_stays_at_the_guidance(chat):
 
 async def test_a_section_opens_by_number_and_by_its_name(chat):
     await _offline_refund(chat)
-    turn = await chat("2")  # second option: 多久到账
+    turn = await chat("3")  # third option: 多久到账
     assert "20个工作日" in turn["text"] and turn["state"] == "done_offline"
     turn = await chat("要带的材料")
     assert "身份证原件和复印件" in turn["text"] and turn["state"] == "done_offline"
@@ -72,7 +72,7 @@ async def test_detail_taps_are_idempotent_under_platform_retries(chat):
 
 async def test_english_sections(chat_en):
     await chat_en.walk("I want a refund", "1", "Paid by mistake / paid too much", "No, never used", "At a service window")
-    turn = await chat_en("1")
+    turn = await chat_en("2")
     assert "ID card (original and copy)" in turn["text"] and turn["state"] == "done_offline"
 
 
@@ -113,3 +113,11 @@ async def test_guidance_reached_straight_from_the_question_is_not_announced_as_q
     turn = await chat("职工医保交了5年不交可以退吗")
     assert turn["state"] == "done_not_refundable"
     assert "我会问您几个简单的问题" not in turn["text"]
+
+
+async def test_defect_18_out_of_scope_reply_says_the_bot_teaches_the_errand(chat, chat_en):
+    turn = await chat("攀枝花附属医院是几级医院")
+    assert turn["intent"] == "out_of_scope"
+    assert "教您办" in turn["text"] and "帮您办理" not in turn["text"]
+    en = await chat_en("which hospital is best for headaches")
+    assert "show you step by step how to do these errands yourself" in en["text"]

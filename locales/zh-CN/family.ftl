@@ -74,7 +74,7 @@ family-no-lending-alternative = ✅ 合法的办法是「家庭共济」：职�
 family-no-lending-penalty = 为什么不行：个人账户的钱只能本人用或按家庭共济授权；统筹基金是大家共同交、用来报销的钱，任何情况下都不能转给亲属。借卡被查到：责令退回骗取的医保基金，处骗取金额2倍以上5倍以下罚款；情节严重的，暂停医保卡使用3到12个月。
 # seeds: 000 (相关推荐 医保绑定家人怎么刷医保卡, 家庭共济医保是刷自己的么)
 family-use-what = 绑定成功后，被授权的家人就能用您个人账户里的钱，但只能付他自己看病、买药的个人自付部分；报销还是走他自己的医保。
-# domain.md §5.2 F-USE, §12: the seeds' text on paying at the counter is cut off
+# seeds: 000 (相关推荐 家庭共济医保绑定后家人去医院怎么刷卡: the text on paying at the counter is cut off, domain.md §5.2 F-USE, §12)
 family-use-pay = 看病结算时具体是刷卡还是扫码、怎么选亲情账户付钱，各医院和地区做法不同，请咨询就诊医院或当地医保部门。
 # seeds: 000 (相关推荐 家庭共济医保是刷自己的么)
 family-no-lending-short = 提醒：共享的是个人账户里的钱，不是医保卡本身，仍然不能拿别人的卡去刷。
