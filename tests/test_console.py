@@ -80,4 +80,4 @@ def test_interactive_mode_shows_numbered_options():
     proc = subprocess.run([sys.executable, "-m", "bot", "chat"], input="我想退医保\n", capture_output=True,
                           text=True, cwd=ROOT, env=env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "1. 城乡居民医保(含新农合)" in proc.stdout and "2. 职工医保" in proc.stdout
+    assert "1. 城乡居民医保（含新农合）" in proc.stdout and "2. 职工医保" in proc.stdout
