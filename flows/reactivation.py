@@ -45,7 +45,7 @@ QUESTIONS = (
         Choice("就医结算", "react-card-part-medical"),
         Choice("银行卡", "react-card-part-bank"),
         Choice("电子凭证", "react-card-part-ecert"),
-        Choice(UNSURE, "opt-unknown", hint="react-card-part-hint"),
+        Choice(UNSURE, "react-card-part-unsure", hint="react-card-part-hint"),
     )),
     Question("ask_for_whom", "for_whom", "react-ask-for-whom", (
         Choice("本人", "react-for-self"),
@@ -125,7 +125,8 @@ def _card(*how: str, proxy: bool = False, medical_too: bool = False) -> Render:
     """First screen of a card outcome: what the two accounts are (after 不清楚), how, and the proxy papers
     where someone goes in person for the card holder (window and bank only, defect 12)."""
     def essentials(slots: Slots) -> list[Text]:
-        out = [Text("react-card-part-explain")] if slots.get("card_part") == UNSURE else []
+        # After 不清楚: say what the two accounts are (at the bank, its own text and the medical line do).
+        out = [Text("react-card-part-explain")] if slots.get("card_part") == UNSURE and not medical_too else []
         out += [*(Text(k) for k in how), Text("react-card-deadline")]
         if medical_too and slots.get("card_part") != "银行卡":
             out.append(Text("react-card-bank-medical"))
@@ -190,7 +191,7 @@ OUTCOMES = (
     Outcome("done_card_newborn", _texts("react-card-newborn", "react-card-deadline"), details=CARD_DETAILS),
     Outcome("done_card_ecert", _texts("react-card-ecert", "react-card-contact")),
     Outcome("done_card_bank", _card("react-card-bank", proxy=True, medical_too=True), details=(
-        CARD_MATERIALS, CARD_CONTACT)),
+        CARD_MATERIALS, Detail("notes", "detail-notes", _texts("react-card-check-made")), CARD_CONTACT)),
     Outcome("done_card_window", _card("react-card-window", "react-card-materials", proxy=True), details=CARD_DETAILS),
     # Activation at the first visit to a hospital, and treatment in another city: health comes up.
     Outcome("done_card_hospital", _card("react-card-hospital"), details=CARD_DETAILS, health=True),

@@ -232,3 +232,22 @@ def test_chinese_text_uses_full_width_punctuation():
         for key, value in ftl_messages(ROOT / "locales" / "zh-CN" / f"{name}.ftl").items():
             text = re.sub(r"\{[^}]*\}", "", value)
             assert not re.search(r"[,;:?!()]", text), (name, key, text)
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_first_screens_fit_one_phone_screen(name, tr):
+    """The first reply of every leaf (不清楚 paths included), as the dialogue shows it — guidance, the
+    local-rules line and the footer where health comes up — is at most 300 characters in Chinese."""
+    flow = FLOWS[name]
+    for state, slots in every_path(flow):
+        outcome = flow.outcomes[state]
+        texts = [*outcome.render(slots), Text("common-local-rules"), *([Text("common-footer")] * outcome.health)]
+        reply = "\n\n".join(tr.text(t, "zh-CN") for t in texts)
+        assert len(reply) <= 300, (state, slots, len(reply))
+
+
+async def test_bank_branch_is_understood_when_typed(chat, chat_en):
+    turn = await chat.walk("医保卡激活", "看病结算", "我本人", "拿到了", "去银行办")
+    assert turn["state"] == "done_card_bank"
+    turn = await chat_en.walk("how do I activate my insurance card", "1", "1", "1", "at the bank")
+    assert turn["state"] == "done_card_bank" and "金融账户" in turn["text"]

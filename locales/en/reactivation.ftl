@@ -15,6 +15,7 @@ react-ask-card-part = Which part do you want to activate?
 react-card-part-medical = Paying medical bills (insurance account, 医保账户)
 react-card-part-bank = The bank function (financial account, 金融账户)
 react-card-part-ecert = The electronic insurance certificate (医保电子凭证, QR code on the phone)
+react-card-part-unsure = I don't know which part
 react-card-part-hint = Tip: a social-security / insurance card usually has two parts: the insurance account (医保账户) for paying medical bills, and — on bank-issued cards — a financial account (金融账户) for money, activated at a branch of the bank printed on the card. If you just want to use it at the doctor's, the insurance account is the one.
 react-ask-for-whom = Who is it for?
 react-for-self = Myself
