@@ -51,7 +51,7 @@ transfer-contact = ☎ If unsure, ask the insurance department at either place, 
 
 transfer-verdict-long-gap = ⚠ A gap of more than 3 months: the transfer itself works as usual, but such a gap usually cannot be back-paid; you re-enrol, possibly with a waiting period of 3–6 months or longer (the insurance pays nothing during it), depending on local rules. After the transfer, see back-payment / re-enrolment below.
 
-transfer-verdict-duplicate = ⚠ Nobody may be insured twice: even with two enrolments you can use only one, and the same medical bill cannot be claimed in both places. The rule is to keep the main relationship and cancel the other duplicates.
+transfer-verdict-duplicate = ⚠ Nobody may be insured twice: even with two enrolments you can use only one, and the same medical bill cannot be claimed in both places. As a rule, keep the main relationship and cancel the other duplicates.
 transfer-dup-merge-employee = Employee insurance on both sides: follow the transfer steps to move the other side's contribution years and personal account to the side you keep.
 transfer-dup-cancel-resident = Resident insurance is generally not merged between two places: keep one and cancel the enrolment on the other side.
 transfer-dup-pair-unsure = If both sides are employee insurance, follow the transfer steps to bring the other side's years and personal account over (see "Steps"); resident insurance is generally not merged: keep one side and cancel the other.
