@@ -15,7 +15,7 @@ from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
-from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Question
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
 from flows.understanding import Understander, Understanding
 
 MENU_STATE = "menu"
@@ -185,7 +185,7 @@ class Dialogue:
         s.data["answered"] = 0
         out.intent = name
         state = flow.settle(flow.start, s.slots)
-        if state in flow.questions:  # straight to guidance: the guidance itself is the whole first screen
+        if state in flow.questions:  # guidance reached at once is the whole first screen: no "I will ask…"
             out.say("common-flow-start", title=Text(title or flow.title))
         self._enter(s, state, out)
 
@@ -230,7 +230,8 @@ class Dialogue:
         outcome = flow.outcomes[s.state]  # type: ignore[index]
         return [*outcome.detail_options(s.slots, shown), *(outcome.options(s.slots) or AFTER_GUIDANCE)]
 
-    def _outcome(self, s: Session):
+    def _outcome(self, s: Session) -> Outcome | None:
+        """The guidance on screen, when the session is at an outcome."""
         flow = self.flows.get(s.flow or "")
         return flow.outcomes.get(s.state or "") if flow else None
 
