@@ -175,3 +175,19 @@ def test_defect_17_english_refund_transfer_keep_chinese_names_and_say_not_sure(t
 def test_readme_points_to_the_development_set_where_it_is():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "section 11 of `../shared/domain.md`" in readme and "domain.md §11" not in readme
+
+
+def test_every_first_reply_with_its_numbered_options_fits_one_wechat_reply(tr):
+    """On WeChat the first screen and its numbered options go out as one passive reply, never split."""
+    from adapters.wechat import TEXT_LIMIT
+    from bot.messages import Reply
+
+    worst = 0
+    for name, _, outcome, slots in leaves():
+        options = [*outcome.detail_options(slots), *(outcome.options(slots) or [])]
+        reply = Reply(tuple(first_screen(outcome, slots)), tuple(options))
+        for loc in LOCALES:
+            size = len(tr.render(reply, loc).numbered().encode())
+            worst = max(worst, size)
+            assert size <= TEXT_LIMIT, (name, outcome.state, slots, size)
+    assert worst > 0
