@@ -127,7 +127,7 @@ async def test_defect_09_family_tick_only_for_employee_in_same_area(chat, tr):
         confirmed = slots["ins_type"] == "职工" and slots["same_area"] == "同一地区"
         assert ("✅" in text) == confirmed, (state, slots)
         if slots["same_area"] == "不清楚":
-            assert "参保地" in text
+            assert "在哪里参保" in text
         if slots["ins_type"] == "居民":
             assert "居民医保能不能办" in text
     # in a conversation: 不清楚 at the same-area question is not answered with an unconditional ✅
@@ -251,3 +251,20 @@ async def test_bank_branch_is_understood_when_typed(chat, chat_en):
     assert turn["state"] == "done_card_bank"
     turn = await chat_en.walk("how do I activate my insurance card", "1", "1", "1", "at the bank")
     assert turn["state"] == "done_card_bank" and "金融账户" in turn["text"]
+
+
+JARGON = ("统筹区", "统筹地区", "经办机构", "划转", "等待期", "统筹基金", "参保地", "待遇享受期")
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_jargon_is_explained_where_an_outcome_first_uses_it(name, tr):
+    """The first time a leaf's guidance (first screen, then its sections in order) uses a jargon word, a
+    plain-words explanation follows it in brackets — 统筹区（…）, 经办机构（…）."""
+    flow = FLOWS[name]
+    for state, slots in every_path(flow):
+        whole = everything(tr, flow, state, slots)
+        for word in JARGON:
+            at = whole.find(word)
+            if at >= 0:
+                assert whole[at + len(word):].startswith(("\uff08", "」\uff08")), f"{state}: 「{word}」 first used without explanation: " \
+                                                        f"…{whole[max(0, at - 20): at + 30]}…"
