@@ -30,7 +30,7 @@ transfer-verdict-move-resident = ✅ You can move your insurance relationship to
 transfer-verdict-move-mixed = ✅ You can transfer (转移接续). Note: with employee insurance on one side and resident insurance on the other, employee-insurance years add up but resident insurance is generally not merged, so the resident years usually do not count towards employee insurance; local rules decide.
 transfer-verdict-move-unsure = ✅ You can transfer (转移接续): the insurance relationship can move with you to the new place. Employee-insurance years add up; resident insurance is generally not merged.
 transfer-enrol-first = First step: enrol at the new place. The new place accepts a transfer only once you are insured there.
-transfer-online = 📱 On your phone: use the 「国家医保服务平台」 (National Medical Insurance Service Platform) app or Alipay (支付宝); or in WeChat go to 「城市服务」 (City Services) → 社保综合 (Social insurance) → 电子社保卡 (Electronic social-security card) → 社保转移网上申请 (online transfer application), fill it in and submit.
+transfer-online = 📱 On your phone: use the 「国家医保服务平台」 (National Medical Insurance Service Platform) app or Alipay (支付宝); or in WeChat go to 「城市服务」 (City Services) → 社保综合 (Social insurance) → 电子社保卡 (Electronic social-security card) → 社保转移网上申请 (online transfer application), fill it in and submit; this brings the insurance over from the other place and ends it there.
 transfer-offline = 🏢 At a window: take your ID card and social-security card to the old place's insurance office (医保经办机构, the office that handles insurance business) to stop the cover there; then file a written transfer application at the new place's insurance office.
 transfer-steps-standard =
     The usual steps:
