@@ -146,7 +146,11 @@ def _materials(slots: Slots) -> list[Text]:
 
 
 def _steps(slots: Slots) -> list[Text]:
-    return [Text("refund-steps-online-generic" if slots.get("channel") == "线上" else "refund-steps-offline-form")]
+    return [Text("refund-steps-online-generic")] if slots.get("channel") == "线上" else []
+
+
+def _form(slots: Slots) -> list[Text]:
+    return [] if slots.get("channel") == "线上" else [Text("refund-steps-offline-form")]
 
 
 def _notes(slots: Slots) -> list[Text]:
@@ -173,11 +177,12 @@ def _contact(slots: Slots) -> list[Text]:
 
 
 STEPS = Detail("steps", "detail-steps", _steps)
+FORM = Detail("form", "detail-form", _form)
 MATERIALS = Detail("materials", "detail-materials", _materials)
 TIMING = Detail("timing", "detail-timing", _timing)
 NOTES = Detail("notes", "detail-notes", _notes)
 CONTACT = Detail("contact", "detail-contact", _contact)
-APPLY = (STEPS, MATERIALS, TIMING, NOTES, CONTACT)
+APPLY = (STEPS, FORM, MATERIALS, TIMING, NOTES, CONTACT)
 
 
 def _with(*first: Option):

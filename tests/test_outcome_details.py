@@ -20,7 +20,7 @@ async def test_first_reply_has_the_essentials_and_offers_the_sections(chat):
     text = turn["text"]
     assert "可以申请退费" in text and "退保申请表" in text  # verdict, where to go, first steps
     assert "身份证原件" not in text and "20个工作日" not in text  # materials and timing wait behind a tap
-    assert turn["values"][:5] == ["more:steps", "more:materials", "more:timing", "more:notes", "more:contact"]
+    assert turn["values"][:5] == ["more:form", "more:materials", "more:timing", "more:notes", "more:contact"]
     assert turn["options"][-2:] == ["主菜单", "转人工"]
 
 

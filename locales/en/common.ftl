@@ -60,6 +60,7 @@ common-error = Sorry, something went wrong on our side. Your progress is safe; p
 ## Buttons that open one section of the guidance (flows.base.Detail).
 detail-steps = 📝 Steps
 detail-materials = 📋 Documents to bring
+detail-form = 📝 Name of the form
 detail-timing = ⏱ When the money comes
 detail-notes = ⚠ Things to note
 detail-contact = ☎ Where to ask

@@ -63,6 +63,7 @@ common-error = 抱歉，系统刚才出了点问题，您的办理进度没有�
 ## Buttons that open one section of the guidance (flows.base.Detail).
 detail-steps = 📝 办理步骤
 detail-materials = 📋 要带的材料
+detail-form = 📝 申请表叫什么
 detail-timing = ⏱ 多久到账
 detail-notes = ⚠ 注意事项
 detail-contact = ☎ 去哪里问
