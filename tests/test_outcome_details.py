@@ -121,3 +121,6 @@ async def test_defect_18_out_of_scope_reply_says_the_bot_teaches_the_errand(chat
     assert "教您办" in turn["text"] and "帮您办理" not in turn["text"]
     en = await chat_en("which hospital is best for headaches")
     assert "show you step by step how to do these errands yourself" in en["text"]
+    await chat("菜单")
+    lost = await chat("xq")
+    assert lost["intent"] == "unknown" and "教您办" in lost["text"] and "帮您办" not in lost["text"], lost
