@@ -158,7 +158,7 @@ def test_defect_12_proxy_papers_only_at_window_and_bank(tr):
 
 def test_defect_13_no_unseeded_facts_in_family_reactivation_faq(tr):
     zh = ROOT / "locales" / "zh-CN"
-    text = "\n".join(ftl_messages(zh / f"{name}.ftl").__repr__() for name in ("family", "reactivation", "faq"))
+    text = "\n".join(v for name in ("family", "reactivation", "faq") for v in ftl_messages(zh / f"{name}.ftl").values())
     for phrase in ("单位经办人", "代为办理", "乡镇、街道", "甲类", "乙类"):
         assert phrase not in text, phrase
     # conflict C7: no 居民医保 个人账户 claims anywhere in the resident guidance
