@@ -230,10 +230,14 @@ async def test_refund_conversation_over_wechat(make_app, wechat_api, safe):
     assert "1. " in first and "2. " in first
     for answer in REFUND_ANSWERS:
         last = await peer.say(answer)
-    assert "缴费凭证" in last and "公众号" in last
+    assert "公众号" in last
     session = await session_of(channel, peer.openid)
     assert (session.flow, session.state) == ("refund", "done_online")
     assert session.step == len(REFUND_ANSWERS) + 2
+    # the materials are one numbered option away
+    [number] = [line.split(".")[0] for line in last.splitlines() if line.endswith(". 📋 要带的材料")]
+    materials = await peer.say(number)
+    assert "缴费凭证" in materials and (await session_of(channel, peer.openid)).state == "done_online"
     assert wechat_api[0].sent == []  # everything fitted in the passive replies
 
 
@@ -407,12 +411,13 @@ async def test_long_reply_is_split_and_the_rest_sent_through_customer_service(ma
         await peer.say(answer)
     first = await peer.say(REFUND_ANSWERS[-1])
     # The rest may come in any number of pieces: wait for the one that ends with the options.
-    await until(lambda: api.texts_to(peer.openid) and api.texts_to(peer.openid)[-1].rstrip().endswith("3. 结束"))
+    await until(lambda: bool(api.texts_to(peer.openid)) and api.texts_to(peer.openid)[-1].rstrip().endswith("转人工"))
     await channel.drain()
     rest = api.texts_to(peer.openid)
     assert all(len(t.encode()) <= 600 for t in [first, *rest])
     whole = "\n\n".join([first, *rest])
-    assert "缴费凭证" in whole and whole.rstrip().endswith("3. 结束")  # nothing lost, options last
+    assert "城乡居民退费登记" in whole and "📋 要带的材料" in whole  # nothing lost, options last
+    assert whole.rstrip().endswith(". 主菜单\n" + whole.rstrip().rsplit("\n", 1)[-1])
     assert api.token_fetches == 1 and {m["token"] for m in api.sent} == {"TOKEN-1"}
 
 
@@ -426,7 +431,8 @@ async def test_long_reply_without_customer_service_keeps_options(make_app, wecha
     reply = await peer.say(REFUND_ANSWERS[-1])
     assert len(reply.encode()) <= 600
     assert "只显示了前面一部分" in reply and "✅ 可以申请退费" in reply
-    assert reply.rstrip().endswith("1. 主菜单\n2. 转人工\n3. 结束")
+    assert reply.rstrip().endswith(". 主菜单\n" + reply.rstrip().rsplit("\n", 1)[-1])
+    assert reply.rstrip().endswith(". 转人工") and ". 📋 要带的材料\n" in reply
     assert wechat_api[0].sent == []
 
 
