@@ -16,7 +16,7 @@ from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
 from flows.base import Flow, Question
-from flows.understanding import Understander, Understanding
+from flows.understanding import Understander, Understanding, Utterance
 
 MENU_STATE = "menu"
 CLOSED_STATE = "closed"
@@ -105,9 +105,9 @@ class Dialogue:
 
     # -- dispatch -----------------------------------------------------------------------------------
     def _dispatch(self, s: Session, msg: Incoming, out: _Out, first_contact: bool) -> None:
-        text = msg.text or ""
         if msg.payload is not None:
             return self._choose(s, msg.payload, out)
+        text = self.nlu.read(msg.text or "")  # normalised once; every reading below shares it
         cmd = self.nlu.command(text)
         if cmd:
             return self._command(s, cmd, out)
@@ -120,6 +120,8 @@ class Dialogue:
                 return self._choose(s, yes_no, out)
             s.pending = None
         question = self._question(s)
+        if self.nlu.is_correction(text) and self._correct(s, text, out):
+            return None
         if question is not None:
             value = self.nlu.match_choice(text, question.slot, self._labelled_choices(s, question))
             u = self.nlu.understand(text)
@@ -128,7 +130,33 @@ class Dialogue:
             return self._free_text_in_flow(s, text, out, u)
         return self._free_text_idle(s, text, out, first_contact)
 
-    def _option_by_number(self, s: Session, text: str) -> str | None:
+    def _correct(self, s: Session, text: Utterance, out: _Out) -> bool:
+        """「刚才选错了,应该是职工」「不对,是线下」: answer the previous question again (or this one) with the
+        corrected value. False when the correction names no value of either; the message is then read as usual."""
+        flow = self.flows.get(s.flow or "")
+        if flow is None:
+            return False
+        said = self.nlu.without_correction(text)
+        snap = s.history[-1] if s.history else None
+        if snap and snap["flow"] == s.flow and snap["state"] in flow.questions:
+            prev = flow.questions[snap["state"]]
+            slots = dict(snap["slots"])
+            value = self.nlu.match_choice(said, prev.slot, self._labelled_choices(s, prev, slots))
+            if value is not None and value != s.slots.get(prev.slot):
+                s.history.pop()
+                s.state, s.slots = snap["state"], slots
+                out.say("dialogue-corrected")
+                self._answer(s, prev, value, out, said)
+                return True
+        question = self._question(s)
+        if question is not None:
+            value = self.nlu.match_choice(said, question.slot, self._labelled_choices(s, question))
+            if value is not None:
+                self._answer(s, question, value, out, said)
+                return True
+        return False
+
+    def _option_by_number(self, s: Session, text: Utterance) -> str | None:
         n = self.nlu.ordinal(text)
         if n is not None and 1 <= n <= len(s.options):
             return s.options[n - 1]
@@ -177,14 +205,13 @@ class Dialogue:
         out.say("common-flow-start", title=Text(flow.title))
         self._enter(s, flow.settle(flow.start, s.slots), out)
 
-    def _answer(self, s: Session, q: Question, value: str, out: _Out, text: str = "") -> None:
+    def _answer(self, s: Session, q: Question, value: str, out: _Out, text: Utterance | str = "") -> None:
         flow = self.flows[s.flow]  # type: ignore[index]
         out.intent = s.flow
         choice = next(c for c in q.visible(s.slots) if c.value == value)
         s.misunderstood = 0
-        if choice.hint:
+        if choice.hint:  # said, then on with the value recorded (不清楚 never asks the same question again)
             out.say(choice.hint)
-            return self._ask(s, q, out)
         self._push(s)
         s.slots[q.slot] = value
         s.data["answered"] = s.data.get("answered", 0) + 1
@@ -193,7 +220,7 @@ class Dialogue:
             s.slots.setdefault(slot, extra)
         self._enter(s, flow.settle(flow.step(q.state, s.slots), s.slots), out)
 
-    def _slots_for(self, flow: str | None, text: str) -> dict[str, Any]:
+    def _slots_for(self, flow: str | None, text: Utterance | str) -> dict[str, Any]:
         if not text or flow is None:
             return {}
         return self.nlu.slots_in(text, flow)
@@ -217,20 +244,23 @@ class Dialogue:
             Option("cmd:exit", Text("opt-exit")),
         ]
 
-    def _ask(self, s: Session, q: Question, out: _Out) -> None:
+    def _ask(self, s: Session, q: Question, out: _Out, with_handoff: bool = False) -> None:
         out.say(q.prompt)
-        self._offer(s, [Option(c.value, Text(c.label)) for c in q.visible(s.slots)], out)
+        options = [Option(c.value, Text(c.label)) for c in q.visible(s.slots)]
+        if with_handoff:  # no dead end: the options again, and a person
+            options.append(Option("cmd:handoff", Text("opt-handoff")))
+        self._offer(s, options, out)
 
     def _offer(self, s: Session, options: list[Option], out: _Out) -> None:
         options = [o for o in options if self._available(o.value)]
         out.options = options
         s.options = [o.value for o in options]
 
-    def _asks_for_other_errand(self, s: Session, text: str, u: Understanding) -> bool:
+    def _asks_for_other_errand(self, s: Session, text: Utterance, u: Understanding) -> bool:
         """"新农合如何重新参保" at "您参加的是哪种医保?" asks for another errand rather than answering."""
         return u.intent in self.flows and u.intent != s.flow and u.score >= CONFIDENT and self.nlu.is_request(text)
 
-    def _free_text_in_flow(self, s: Session, text: str, out: _Out, u: Understanding) -> None:
+    def _free_text_in_flow(self, s: Session, text: Utterance, out: _Out, u: Understanding) -> None:
         """Free text that is not an answer: another errand (ask before switching), more slots of this
         one, an FAQ or an out-of-scope question (answer, then ask the same question again)."""
         flow = self.flows[s.flow]  # type: ignore[index]
@@ -253,9 +283,27 @@ class Dialogue:
             self._say_out_of_scope(u, out)
             out.say("oos-in-flow")
             return self._reprompt(s, out)
+        self._not_an_answer(s, text, out)
+
+    def _not_an_answer(self, s: Session, text: Utterance, out: _Out) -> None:
+        """Free text that answers nothing at a question. A bare 是/不是/yes/no at an option question, or
+        "不清楚" where the question has no such option, shows the options with what to do; the second
+        misunderstanding at the same question shows them with one line of explanation and 转人工."""
+        q = self._question(s)
+        assert q is not None
         out.intent = "unknown"
-        self._not_understood(s, out, "common-not-understood-answer")
-        self._reprompt(s, out)
+        s.misunderstood += 1
+        if self.nlu.is_unsure(text):
+            out.say("dialogue-unsure-no-option", hotline=self.hotline)
+            return self._ask(s, q, out, with_handoff=True)
+        if self.nlu.is_bare(text):
+            out.say("dialogue-pick-option")
+            return self._ask(s, q, out, with_handoff=s.misunderstood >= 2)
+        if s.misunderstood >= 2:
+            out.say("dialogue-options-explain")
+            return self._ask(s, q, out, with_handoff=True)
+        out.say("common-not-understood-answer", hotline=self.hotline)
+        self._ask(s, q, out)
 
     def _same_errand(self, s: Session, flow: Flow, u: Understanding, out: _Out) -> None:
         """The user restates the errand we are in: take new facts; contradicting ones → offer a restart."""
@@ -275,7 +323,7 @@ class Dialogue:
         out.say("dialogue-same-errand", title=Text(flow.title))
         self._reprompt(s, out)
 
-    def _free_text_idle(self, s: Session, text: str, out: _Out, first_contact: bool) -> None:
+    def _free_text_idle(self, s: Session, text: Utterance, out: _Out, first_contact: bool) -> None:
         value = self.nlu.match_choice(text, "_menu", self._labelled_menu(s))
         if value is not None:
             return self._choose(s, value, out)
@@ -328,7 +376,11 @@ class Dialogue:
         """domain.md §10: say what the bot does; group A → ask the local office / hotline; health → no advice."""
         out.intent = "out_of_scope"
         out.say("oos-reply")
-        if u.topic == "insurance":
+        if u.topic == "social":  # pension, work injury, unemployment, maternity: 社保/人社, 12333
+            out.say("oos-social")
+        elif u.topic == "housing_fund":  # 公积金: 12329
+            out.say("oos-housing-fund")
+        elif u.topic == "insurance":
             out.say("oos-ask-local", hotline=self.hotline)
         else:
             if u.topic == "health":
@@ -425,10 +477,11 @@ class Dialogue:
     def _labelled(self, s: Session, values: list[str]) -> list[tuple[str, list[str]]]:
         return [(v, [self.tr.text(Text(f"opt-{v}"), s.locale)]) for v in values]
 
-    def _labelled_choices(self, s: Session, q: Question) -> list[tuple[str, list[str]]]:
+    def _labelled_choices(self, s: Session, q: Question,
+                          slots: Mapping[str, Any] | None = None) -> list[tuple[str, list[str]]]:
         return [
             (c.value, [self.tr.text(Text(c.label), loc) for loc in (s.locale, self.default_locale)])
-            for c in q.visible(s.slots)
+            for c in q.visible(s.slots if slots is None else slots)
         ]
 
     def _labelled_menu(self, s: Session) -> list[tuple[str, list[str]]]:

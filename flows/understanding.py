@@ -173,7 +173,8 @@ class _Lexicon:
 
     def without_single_chars(self) -> "_Lexicon":
         copy = _Lexicon([], str)
-        copy.literals = [lit for lit in self.literals if len(lit) > 1]
+        # one Chinese character, or two Latin letters ("no" inside "notsure"), are not answers inside a sentence
+        copy.literals = [lit for lit in self.literals if len(lit) > 1 and not (len(lit) <= 2 and lit.isascii())]
         copy.patterns = list(self.patterns)
         return copy
 
@@ -192,44 +193,40 @@ class _Rule:
 
 class _SoundAlike:
     """Domain words by pinyin: a run of characters that sounds like one (依宝 → 医保, 腿费 → 退费), pinyin typed
-    whole (yibao tuifei) or as initials (ybtf). Built on first use: pypinyin costs ~0.15 s to import."""
+    whole (yibao tuifei) or as initials (ybtf). The pinyin comes from pypinyin through the precomputed
+    flows/data/soundalike.json (see flows/soundalike_table.py), so no process imports pypinyin itself."""
 
-    def __init__(self, words: Sequence[str]) -> None:
-        from pypinyin import Style, lazy_pinyin, pinyin_dict
-
-        self._chars = pinyin_dict.pinyin_dict
+    def __init__(self, table: dict, clean) -> None:
+        self._chars: dict[str, tuple[str, ...]] = {}
+        for syllable, chars in table["syllables"].items():
+            for ch in chars:
+                self._chars[ch] = (*self._chars.get(ch, ()), syllable)
         self.by_sound: dict[tuple[str, ...], str] = {}
         self.by_spelling: dict[str, str] = {}
-        self.by_initials: dict[str, str] = {}
         initials_seen: dict[str, set[str]] = {}
-        for w in words:
-            syllables = tuple(lazy_pinyin(w, style=Style.NORMAL))
+        for raw, syllables in table["words"].items():
+            w = clean(raw)
             if len(syllables) != len(w):
                 continue
-            self.by_sound.setdefault(syllables, w)
+            self.by_sound.setdefault(tuple(syllables), w)
             self.by_spelling.setdefault("".join(syllables), w)
             initials_seen.setdefault("".join(s[0] for s in syllables), set()).add(w)
         # Initials only where they name one word ("tf" 退费; "bj" could be 补缴 or 北京: left out)
         self.by_initials = {k: next(iter(v)) for k, v in initials_seen.items() if len(v) == 1 and len(k) >= 2}
         self.lengths = sorted({len(k) for k in self.by_sound}, reverse=True)
-        self.openings = {k[:2] for k in self.by_sound}  # a run can only start where two syllables open a word
         self.spellings = sorted(self.by_spelling, key=len, reverse=True)
+        self.openings = {k[:2] for k in self.by_sound}  # a run can only start where two syllables open a word
 
-    @functools.lru_cache(maxsize=8192)
     def readings(self, ch: str) -> tuple[str, ...]:
-        raw = self._chars.get(ord(ch))
-        if not raw:
-            return ()
-        plain = {unicodedata.normalize("NFKD", r).encode("ascii", "ignore").decode() for r in raw.split(",")}
-        return tuple(sorted(p.replace("u:", "v") for p in plain if p))
+        return self._chars.get(ch, ())
 
     def repair(self, t: str, protected: Sequence[str]) -> str:
         """``t`` with sound-alike runs and typed pinyin replaced by the domain words they stand for."""
-        out = self._cjk(t, protected)
+        out = self._cjk(t, protected) if _CJK.search(t) else t
         return _LATIN_RUN.sub(lambda m: self._latin(m.group()), out)
 
     def _cjk(self, t: str, protected: Sequence[str]) -> str:
-        readings = [self.readings(c) for c in t]
+        readings = [self._chars.get(c, ()) for c in t]
         openings = self.openings
         i, out = 0, []
         while i < len(t):
@@ -297,6 +294,7 @@ class _Data:
     """The compiled vocabulary of one data directory, shared by every Understander built from it."""
 
     def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
         with open(data_dir / "commands.toml", "rb") as f:
             commands = tomllib.load(f)
         with open(data_dir / "intents.toml", "rb") as f:
@@ -403,7 +401,10 @@ class _Data:
     @property
     def sound(self) -> _SoundAlike:
         if self._sound is None:
-            self._sound = _SoundAlike(self.sound_words)
+            import json
+
+            table = json.loads((self.data_dir / "soundalike.json").read_text(encoding="utf-8"))
+            self._sound = _SoundAlike(table, self.clean)
         return self._sound
 
 

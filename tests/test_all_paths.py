@@ -33,8 +33,6 @@ def walk(flow: Flow) -> tuple[set[str], list[tuple[str, dict[str, Any]]]]:
             continue
         q = flow.questions[state]
         for choice in q.visible(slots):
-            if choice.hint:
-                continue  # a hint re-asks the same question
             answered = {**slots, q.slot: choice.value}
             stack.append((flow.step(state, answered), answered))
     return seen, leaves

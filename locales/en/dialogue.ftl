@@ -18,3 +18,9 @@ opt-back-to-flow = Continue where I was
 hint-ins-type-short = Tip: paid by an employer or monthly as a flexible worker = employee insurance; paid once a year yourself (incl. the rural cooperative scheme) = resident insurance. The transfer rules differ, so check in the insurance app if unsure.
 dialogue-same-errand = We are already working on "{ $title }" — please answer the question below:
 dialogue-confirm-restart = That differs from what you answered before. Start "{ $title }" again with the new details?
+oos-social = Pensions, work injury, unemployment and maternity benefits are handled by the social-security (human resources and social security) department: please ask your local office or call 12333.
+oos-housing-fund = For the housing provident fund (withdrawals, loans and so on), please ask your local housing provident fund centre or call 12329.
+dialogue-pick-option = This question needs one of the options below: tap one or reply with its number.
+dialogue-options-explain = I still couldn't work out what you meant. Please tap the closest option below (or reply with its number); if none fits, choose "Talk to a person".
+dialogue-unsure-no-option = No problem. Please pick the closest option; if you really can't tell, choose "Talk to a person" or call { $hotline }.
+dialogue-corrected = All right, I've used your corrected answer.
