@@ -45,8 +45,9 @@ async def test_other_relative_and_other_region_are_sent_to_the_local_office(chat
 async def test_resident_insurance_gets_the_caveat_and_unknown_gets_the_hint(chat):
     await chat("家庭共济")
     await chat("1")
-    hint = await chat("不清楚")
-    assert hint["state"] == "ask_ins_type" and "职工医保" in hint["text"]
+    hint = await chat("不清楚")  # the hint, then on to the next question with 不清楚 recorded
+    assert hint["state"] == "ask_relation" and "职工医保" in hint["text"] and hint["slots"]["ins_type"] == "不清楚"
+    await chat("返回")
     await chat("居民医保")
     await chat("孩子")
     await chat("不清楚")

@@ -63,7 +63,7 @@ async def test_card_not_received_then_other_city(chat):
 async def test_unknown_card_part_explains_both_accounts(chat):
     await chat("社保卡怎么激活")
     hint = await chat("不知道")
-    assert hint["state"] == "ask_card_part" and "金融账户" in hint["text"]
+    assert hint["state"] == "ask_for_whom" and "金融账户" in hint["text"] and hint["slots"]["card_part"] == "不清楚"
 
 
 async def test_reactivation_in_english(chat_en):
