@@ -580,7 +580,8 @@ class Understander:
     def _repaired(self, u: Utterance) -> str:
         rep = u.cache.get("repaired")
         if rep is None:
-            rep = u.cache["repaired"] = self.d.clean(self.d.sound.repair(u.text, self.d.protected))
+            rep = self.d.sound.repair(u.text, self.d.protected)
+            u.cache["repaired"] = rep = self.d.clean(rep) if rep != u.text else rep
         return rep
 
     # -- slots ----------------------------------------------------------------------------------------
