@@ -131,30 +131,70 @@ class Dialogue:
         return self._free_text_idle(s, text, out, first_contact)
 
     def _correct(self, s: Session, text: Utterance, out: _Out) -> bool:
-        """「刚才选错了,应该是职工」「不对,是线下」: answer the previous question again (or this one) with the
-        corrected value. False when the correction names no value of either; the message is then read as usual."""
+        """「刚才选错了,应该是职工」「不是重复交,是交错了」: change an earlier answer of this errand — the most
+        recent one the correction gives another value for — and go on from there; or answer this question.
+        False when the correction names no such value; the message is then read as usual."""
         flow = self.flows.get(s.flow or "")
         if flow is None:
             return False
         said = self.nlu.without_correction(text)
-        snap = s.history[-1] if s.history else None
-        if snap and snap["flow"] == s.flow and snap["state"] in flow.questions:
-            prev = flow.questions[snap["state"]]
-            slots = dict(snap["slots"])
-            value = self.nlu.match_choice(said, prev.slot, self._labelled_choices(s, prev, slots))
-            if value is not None and value != s.slots.get(prev.slot):
-                s.history.pop()
-                s.state, s.slots = snap["state"], slots
+        current = self._question(s)
+        for q in self._answered_questions(s, flow):
+            value = self.nlu.match_choice(said, q.slot, self._labelled_choices(s, q, s.slots))
+            if value is not None and value != s.slots.get(q.slot):
+                self._push(s)
+                slots = {**s.slots, q.slot: value}
+                s.slots = self._on_path(flow, slots)
+                s.misunderstood = 0
+                out.intent = s.flow
                 out.say("dialogue-corrected")
-                self._answer(s, prev, value, out, said)
+                self._enter(s, flow.settle(flow.start, s.slots), out)
                 return True
-        question = self._question(s)
-        if question is not None:
-            value = self.nlu.match_choice(said, question.slot, self._labelled_choices(s, question))
+        if current is not None:
+            value = self.nlu.match_choice(said, current.slot, self._labelled_choices(s, current))
             if value is not None:
-                self._answer(s, question, value, out, said)
+                self._answer(s, current, value, out, said)
                 return True
         return False
+
+    @staticmethod
+    def _answered_questions(s: Session, flow: Flow) -> list[Question]:
+        """The questions of this errand already answered, the most recent first (history order, then the
+        facts the errand started with, latest question first)."""
+        seen: list[Question] = []
+        for snap in reversed(s.history):
+            if snap["flow"] != s.flow:
+                break
+            q = flow.questions.get(snap["state"] or "")
+            if q is not None and q.slot in s.slots and q not in seen:
+                seen.append(q)
+        for q in reversed(list(flow.questions.values())):
+            if q.slot in s.slots and q not in seen and q.state != s.state:
+                seen.append(q)
+        return seen
+
+    @staticmethod
+    def _on_path(flow: Flow, slots: dict[str, Any]) -> dict[str, Any]:
+        """Slots after a correction: answers to questions the new path no longer asks are dropped."""
+        asked = {q.slot for q in flow.questions.values()}
+        keep = {k: v for k, v in slots.items() if k not in asked}
+        state = flow.start
+        while state in flow.questions:
+            q = flow.questions[state]
+            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots)}:
+                break
+            keep[q.slot] = slots[q.slot]
+            state = flow.step(state, slots)
+        ahead, todo = set(), [state]  # questions that may still be asked keep what is already known for them
+        while todo:
+            st = todo.pop()
+            if st in ahead or st not in flow.questions:
+                continue
+            ahead.add(st)
+            todo += [r.dest for r in flow.routes if r.source == st]
+        keep.update({flow.questions[st].slot: slots[flow.questions[st].slot] for st in ahead
+                     if flow.questions[st].slot in slots})
+        return keep
 
     def _option_by_number(self, s: Session, text: Utterance) -> str | None:
         n = self.nlu.ordinal(text)

@@ -43,7 +43,7 @@ _NUMERAL = "零〇一二两俩仨三四五六七八九十百"
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
           "八": 8, "九": 9}
 _DURATION = re.compile(
-    rf"(?P<n>\d+(?:\.\d+)?|[{_NUMERAL}半]+)(?P<more1>多|来)?(?:个)?(?P<more2>多)?"
+    rf"(?P<n>\d+(?:\.\d+)?|[{_NUMERAL}半]+)(?P<more1>多|来)?(?:个)?(?P<more2>多)?(?P<half1>半)?"
     r"(?P<unit>月|年|周|星期|礼拜|天)(?P<half>半)?"
     r"|(?P<en>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?P<enunit>month|year|week|day)"
 )
@@ -209,8 +209,8 @@ class _SoundAlike:
             if len(syllables) != len(w):
                 continue
             self.by_sound.setdefault(tuple(syllables), w)
-            self.by_spelling.setdefault("".join(syllables), w)
             initials_seen.setdefault("".join(s[0] for s in syllables), set()).add(w)
+        self.by_spelling = {k: clean(w) for k, w in table["spelled"].items()}
         # Initials only where they name one word ("tf" 退费; "bj" could be 补缴 or 北京: left out)
         self.by_initials = {k: next(iter(v)) for k, v in initials_seen.items() if len(v) == 1 and len(k) >= 2}
         self.lengths = sorted({len(k) for k in self.by_sound}, reverse=True)
@@ -306,6 +306,8 @@ class _Data:
         self.canon_multi = [(k, v) for k, v in canonical.items() if len(k) > 1]
         self.dialect = sorted(((normalize(k), normalize(v)) for k, v in data.get("dialect", {}).items()),
                               key=lambda kv: len(kv[0]), reverse=True)
+        self.mixed = sorted(((normalize(k), normalize(v)) for k, v in data.get("mixed", {}).items()),
+                            key=lambda kv: len(kv[0]), reverse=True)
         fillers = commands.pop("fillers", {})
         self.prefixes = sorted((self.clean(p) for p in fillers.get("prefix", [])), key=len, reverse=True)
         self.suffixes = sorted((self.clean(s) for s in fillers.get("suffix", [])), key=len, reverse=True)
@@ -349,7 +351,7 @@ class _Data:
         self.yes = {self.clean(w) for w in generic.get("yes", [])}
         self.no = {self.clean(w) for w in generic.get("no", [])}
         self.bare = {self.clean(w) for w in generic.get("bare", [])} | self.yes | self.no
-        self.yesno = {slot: (pair["yes"], pair["no"]) for slot, pair in data.get("yesno", {}).items()}
+        self.yesno = {slot: (pair.get("yes"), pair.get("no")) for slot, pair in data.get("yesno", {}).items()}
         self.opposites: dict[str, dict[str, str]] = {}
         for slot, (a, b) in data.get("opposites", {}).items():
             self.opposites[slot] = {a: b, b: a}
@@ -365,7 +367,12 @@ class _Data:
         gaps = "|".join(map(re.escape, sorted(neg.get("gap", []), key=len, reverse=True)))
         self.negated_before = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:{gaps})?(?:.{{0,2}})$"
                                          if words else r"(?!x)x")
-        self.negated_tight = re.compile(f"(?:{'|'.join(map(re.escape, words))})(?:{gaps})?$" if words else r"(?!x)x")
+        keep = [self.clean(w) for w in neg.get("not_negators", [])]
+        self.not_negators = re.compile(f"(?:{'|'.join(map(re.escape, keep))})$" if keep else r"(?!x)x")
+        cancel = sorted((self.clean(w) for w in neg.get("cancel", [])), key=len, reverse=True)
+        cancel_gaps = "|".join(map(re.escape, sorted(neg.get("cancel_gap", []), key=len, reverse=True)))
+        self.negated_tight = re.compile(f"(?:{'|'.join(map(re.escape, cancel))})(?:{cancel_gaps})?$"
+                                        if cancel else r"(?!x)x")
         corr = data.get("corrections", {})
         self.correction = _Lexicon(corr.get("markers", []), self.clean)
         self.correction_strip = [re.compile(p[3:]) if p.startswith("re:") else re.compile(re.escape(self.clean(p)))
@@ -391,6 +398,10 @@ class _Data:
         for wrong, right in self.dialect:
             if wrong in t:
                 t = t.replace(wrong, right)
+        if self.mixed and _CJK.search(t) and _LATIN_RUN.search(t):  # "断了3个month", "两个city都交了"
+            for wrong, right in self.mixed:
+                if wrong in t:
+                    t = t.replace(wrong, right)
         for wrong, right in self.typos:
             t = wrong.sub(right, t) if isinstance(wrong, re.Pattern) else t.replace(wrong, right)
         t = t.translate(self.canon_table)
@@ -504,8 +515,8 @@ class Understander:
         if start == 0:
             return False
         prefix = t[max(0, start - 8):start]
-        if _A_NOT_A.search(prefix):
-            return False  # 是不是 / 有没有 asks, it does not deny
+        if _A_NOT_A.search(prefix) or self.d.not_negators.search(prefix):
+            return False  # 是不是 / 有没有 asks, 差不多 / 不止 estimates: neither denies
         return bool((self.d.negated_tight if tight else self.d.negated_before).search(prefix))
 
     # -- what a message is about ---------------------------------------------------------------------
@@ -613,7 +624,7 @@ class Understander:
                 found["cross_province"] = side
         return found
 
-    def _pick(self, t: str, slot: str, values: dict[str, _Lexicon]) -> str | None:
+    def _pick(self, t: str, slot: str, values: dict[str, _Lexicon], flip: dict[str, str] | None = None) -> str | None:
         """The one value whose phrases occur. Of overlapping phrases the longer (then the earlier) wins, so
         "没有报销过" means 没用过; phrases of two values in different places make it ambiguous → None.
         A phrase right after a negator ("不在网上办") is dropped, or read as the other value of a two-valued
@@ -627,7 +638,8 @@ class Understander:
             return overlap and ((o[1] - o[0], -o[0]) > (h[1] - h[0], -h[0]))
 
         kept = [h for h in hits if not any(beats(o, h) for o in hits)]
-        flip = self.d.opposites.get(slot, {})
+        if flip is None:
+            flip = self.d.opposites.get(slot, {})
         winners = set()
         for s, _, v in kept:
             if self._negated(t, s):
@@ -637,6 +649,9 @@ class Understander:
                 winners.add(v)
         if len(winners) == 1:
             return winners.pop()
+        plain = {v for _, _, v in kept}
+        if winners and len(plain) == 1:
+            return plain.pop()  # "不是,只有一边有": the negator is an answer of its own, not a modifier
         return None
 
     def lapse_in(self, t: str, need_marker: bool = True) -> str | None:
@@ -660,7 +675,8 @@ class Understander:
                 if rng is None:
                     continue
                 n = rng[1]  # "四五个月": the longer end decides
-                months = n * _UNIT_MONTHS[m.group("unit")] + (6 if m.group("half") and m.group("unit") == "年" else 0)
+                unit = _UNIT_MONTHS[m.group("unit")]
+                months = (n + (0.5 if m.group("half1") else 0)) * unit + (unit / 2 if m.group("half") else 0)
                 more = bool(m.group("more1") or m.group("more2"))
             # "3个月以上", "超过三个月", "more than 3 months": beyond the stated length
             more = more or bool(_MORE_AFTER.match(t, m.end()) or _MORE_BEFORE.search(prefix))
@@ -701,8 +717,8 @@ class Understander:
             parent = out[-1] if out else None
             info = next((i for i in infos if parent and i.adcode.startswith(parent.adcode[:2 * (parent.rank + 1)])),
                         infos[0])
-            if info.rank == 2 and m.origin_value != info.name:
-                continue  # a county-level name without its suffix (合作 in 合作医疗): too often a plain word
+            if info.rank == 2 and m.origin_value != info.name and not info.name.endswith("市"):
+                continue  # only county-level cities are named without their suffix (昆山); plain words are in not_places
             place = Place(info.name, info.adcode, info.rank)
             if parent and place.adcode.startswith(parent.adcode[:2 * (parent.rank + 1)]) and place.rank > parent.rank:
                 out[-1] = place  # 浙江杭州: one place, said precisely
@@ -792,7 +808,11 @@ class Understander:
         lexicon = self.d.answer_lex_long if len(t) > 2 else self.d.answer_lex
         # "是", "对", "没" inside a sentence ("…是公费医疗吗") are not answers by themselves
         offered = {v: lex for v, lex in lexicon.get(slot, {}).items() if v in values}
-        picked = self._pick(t, slot, offered) if offered else None
+        # Of two options, a negated one means the other ("不是职工" → 居民); otherwise [opposites] decides.
+        substantive = [v for v in values if v not in UNSURE_VALUES]
+        flip = self.d.opposites.get(slot) or (
+            {substantive[0]: substantive[1], substantive[1]: substantive[0]} if len(substantive) == 2 else {})
+        picked = self._pick(t, slot, offered, flip) if offered else None
         if picked is not None:
             return picked
         if slot == "lapse":
@@ -806,6 +826,7 @@ class Understander:
             want = pair[0] if t in self.d.yes else pair[1]
             if want in values:
                 return want
+            return None  # a yes/no word this question cannot take ("有" at 断了多久)
         if t in self.d.bare:
             return None  # 是/no/other at an option question: not an answer (the dialogue re-asks)
         hits = [v for v, labels in choices if self._in_label(t, labels)]
@@ -828,6 +849,10 @@ class Understander:
             side = self._province_pair(t)
             if side in values:
                 return side
+        if slot in mech.get("two_place_slots", {}) and self._area_pair(t) == "different":
+            value = mech["two_place_slots"][slot]
+            if value in values:
+                return value
         if slot in mech.get("area_slots", {}):
             same, different = mech["area_slots"][slot]
             side = self._area_pair(t)
@@ -842,12 +867,17 @@ class Understander:
                     return yes
                 if age[1] < threshold:
                     return no
-        if slot in self.d.mech.get("pair_slots", {}):
-            of, both = self.d.mech["pair_slots"][slot]
+        if slot in mech.get("pair_slots", {}):
+            of, both = mech["pair_slots"][slot]
             lex = self.d.slots.get(of, {})
             named = {v for v, lx in lex.items() if any(not self._negated(t, s) for s, _ in lx.spans(t))}
             if len(named) > 1 and both in values:
                 return both
+            # "都是公司给交的": one type, said of both sides
+            if len(named) == 1 and re.search(mech.get("both_cue", r"(都|两边|两个都|both|all)"), t):
+                value = next(iter(named))
+                if value in values:
+                    return value
         return None
 
     def _fuzzy_choice(self, t: str, choices: Sequence[tuple[str, Sequence[str]]]) -> str | None:
