@@ -351,6 +351,7 @@ class _Data:
         self.yes = {self.clean(w) for w in generic.get("yes", [])}
         self.no = {self.clean(w) for w in generic.get("no", [])}
         self.bare = {self.clean(w) for w in generic.get("bare", [])} | self.yes | self.no
+        self.weak = {slot: {self.clean(w) for w in words} for slot, words in data.get("weak", {}).items()}
         self.yesno = {slot: (pair.get("yes"), pair.get("no")) for slot, pair in data.get("yesno", {}).items()}
         self.opposites: dict[str, dict[str, str]] = {}
         for slot, (a, b) in data.get("opposites", {}).items():
@@ -652,6 +653,13 @@ class Understander:
         plain = {v for _, _, v in kept}
         if winners and len(plain) == 1:
             return plain.pop()  # "不是,只有一边有": the negator is an answer of its own, not a modifier
+        weak = self.d.weak.get(slot)
+        if weak and len(winners) > 1:
+            # "老人在农村…我的职工医保": a vague cue (农村, 重复) gives way to a precise name of the value
+            strong = {(flip.get(v) if self._negated(t, s) else v) for s, e, v in kept if t[s:e] not in weak}
+            strong.discard(None)
+            if len(strong) == 1:
+                return strong.pop()
         return None
 
     def lapse_in(self, t: str, need_marker: bool = True) -> str | None:
