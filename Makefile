@@ -25,6 +25,7 @@ test: $(STAMP) redis-server
 
 bench: $(STAMP) redis-server
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/understanding.py
 
 # The tests start a private redis-server on a free port; install the binary when it is missing.
 redis-server:
