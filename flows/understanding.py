@@ -43,7 +43,7 @@ _NUMERAL = "零〇一二两俩仨三四五六七八九十百"
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "俩": 2, "仨": 3, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
           "八": 8, "九": 9}
 _DURATION = re.compile(
-    rf"(?P<n>\d+(?:\.\d+)?|[{_NUMERAL}半]+)(?P<more1>多|来)?(?:个)?(?P<more2>多)?(?P<half1>半)?"
+    rf"(?P<n>\d+(?:\.\d+)?|[{_NUMERAL}半]+)(?P<more1>多|来)?(?:个)?(?P<more2>多|来)?(?P<half1>半)?"
     r"(?P<unit>月|年|周|星期|礼拜|天)(?P<half>半)?"
     r"|(?P<en>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)(?P<enunit>month|year|week|day)"
 )
@@ -685,7 +685,7 @@ class Understander:
                 n = rng[1]  # "四五个月": the longer end decides
                 unit = _UNIT_MONTHS[m.group("unit")]
                 months = (n + (0.5 if m.group("half1") else 0)) * unit + (unit / 2 if m.group("half") else 0)
-                more = bool(m.group("more1") or m.group("more2"))
+                more = "多" in (m.group("more1") or "") + (m.group("more2") or "")  # 来 is "about", not more
             # "3个月以上", "超过三个月", "more than 3 months": beyond the stated length
             more = more or bool(_MORE_AFTER.match(t, m.end()) or _MORE_BEFORE.search(prefix))
             return LONG_LAPSE if months > 3 or (more and months >= 3) else SHORT_LAPSE
@@ -702,10 +702,10 @@ class Understander:
             if rng is None or not (1 <= rng[1] <= 120):
                 continue
             lo, hi = rng
-            if m.group("more"):
+            if m.group("more"):  # 六十多 → 61–69, 六十出头 → 61–63, 一百多 → 101–199
                 base = 10 ** (len(str(int(lo))) - 1) if lo >= 10 and lo % 10 == 0 else 1
-                lo, hi = lo + 1, lo + (base * 10 - 1 if base > 1 else 0.9)
-                hi = max(hi, lo)
+                top = 3 if m.group("more") == "出头" else base - 1 if base > 1 else 0.9
+                lo, hi = lo + 1, max(lo + top, lo + 1)
             pre = m.group("pre") or ""
             if pre in ("快", "快要", "将近", "接近", "不到", "没到", "还没到"):
                 lo, hi = lo - 3, hi - 0.01

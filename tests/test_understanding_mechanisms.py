@@ -59,6 +59,15 @@ def answer(flow: str, state: str, text: str):
     ("refund", "ask_channel", "不想跑窗口", "线上"),
     ("refund", "ask_channel", "我不会用手机", "线下"),
     ("refund", "ask_ins_type", "不是居民,是职工", "职工"),
+    ("refund", "ask_used", "上个月还住了院", "用过"),
+    ("refund", "ask_ins_type", "学校给孩子交的", "居民"),
+    ("refund", "ask_channel", "我不太会弄手机", "线下"),
+    ("family", "ask_relation", "我老伴", "配偶"),
+    ("reactivation", "ask_over_65", "六十出头", "否"),
+    ("transfer", "ask_lapse", "断了两个来月", "≤3个月"),
+    ("reactivation", "ask_for_whom", "帮我闺女弄", "代办"),
+    ("transfer", "ask_cross_province", "从成都到绵阳", "省内"),
+    ("family", "ask_same_area", "她在苏州我在无锡", "不同地区"),
     # dialect
     ("reactivation", "ask_card_received", "冇拿到", "没拿到"),
     ("transfer", "ask_enrolled_new", "莫得", "还没有"),
@@ -107,6 +116,8 @@ def test_numeral_ranges(text, rng):
     ("我要投诉你们", "handoff", {}),
     ("能不能给我回个电话", "handoff", {}),
     ("让真人来跟我说", "handoff", {}),
+    ("我要找你们经理", "handoff", {}),
+    ("给我打个电话说吧", "handoff", {}),
 ])
 def test_first_messages(text, intent, slots):
     u = NLU.understand(text)
