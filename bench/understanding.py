@@ -141,7 +141,7 @@ def main() -> None:
     new.match_choice("从安徽到浙江", "cross_province", [("省内", ["省内"]), ("跨省", ["跨省"])])  # the gazetteer
     t_places = time.perf_counter() - t0
     t0 = time.perf_counter()
-    new.lapse_in("断了十二个月", need_marker=False)  # cn2an
+    new.lapse_in("断了一百二十天", need_marker=False)  # cn2an (numbers of a hundred and more)
     t_cn2an = time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory() as tmp:

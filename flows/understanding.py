@@ -840,11 +840,13 @@ class Understander:
             if want in values:
                 return want
             return None  # a yes/no word this question cannot take ("有" at 断了多久)
-        if t in self.d.bare:
-            return None  # 是/no/other at an option question: not an answer (the dialogue re-asks)
+        if t in self.d.yes or t in self.d.no:
+            return None  # 是/没有/no at an option question: not an answer, even inside a label (the dialogue re-asks)
         hits = [v for v, labels in choices if self._in_label(t, labels)]
         if len(hits) == 1:
-            return hits[0]
+            return hits[0]  # "其他" at the relation question: 其他亲属
+        if t in self.d.bare:
+            return None  # "other" where no option is called that
         return self._fuzzy_choice(t, choices)
 
     def _in_label(self, t: str, labels: Sequence[str]) -> bool:

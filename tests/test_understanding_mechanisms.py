@@ -63,6 +63,7 @@ def answer(flow: str, state: str, text: str):
     ("refund", "ask_ins_type", "学校给孩子交的", "居民"),
     ("refund", "ask_channel", "我不太会弄手机", "线下"),
     ("family", "ask_relation", "我老伴", "配偶"),
+    ("family", "ask_relation", "其他", "其他亲属"),
     ("reactivation", "ask_over_65", "六十出头", "否"),
     ("transfer", "ask_lapse", "断了两个来月", "≤3个月"),
     ("reactivation", "ask_for_whom", "帮我闺女弄", "代办"),
