@@ -315,10 +315,18 @@ class Dialogue:
             return self._same_errand(s, flow, u, out)
         if u.intent == "handoff":
             return self._command(s, "handoff", out)
+        dropped = self.nlu.drops_errand(text, flow.name)  # "不想转了…", "算了不退了…"
         if u.intent == "faq" and u.faq:
+            if dropped and u.faq in faq_by_id():  # the errand is given up: answer, and offer what follows
+                return self._faq(s, u.faq, out)
             self._say_faq(u.faq, out)
             out.say("oos-in-flow")
             return self._reprompt(s, out)
+        if dropped and u.intent is None or dropped and u.score < CONFIDENT:
+            out.say("dialogue-errand-dropped", title=Text(flow.title))
+            s.misunderstood = 0
+            out.intent = "cmd:menu"
+            return self._show_menu(s, out)
         if u.intent == "out_of_scope" and u.score >= CONFIDENT:
             self._say_out_of_scope(u, out)
             out.say("oos-in-flow")

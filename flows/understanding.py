@@ -367,6 +367,7 @@ class _Data:
         self.lapse_markers = _Lexicon(data.get("lapse_markers", {}).get("words", []), self.clean)
         neg = data.get("negation", {})
         self.negatable = set(neg.get("concepts", []))
+        self.errand_words = {k: _Lexicon(v, self.clean) for k, v in neg.get("errands", {}).items()}
         if self.negatable - set(self.concepts):
             raise ValueError(f"intents.toml: [negation] names unknown concepts {self.negatable - set(self.concepts)}")
         words = sorted((self.clean(w) for w in neg.get("before", [])), key=len, reverse=True)
@@ -550,6 +551,13 @@ class Understander:
         # "算了不退了", "不是补缴": a negated errand word is not that errand
         return {name for name, at in starts.items()
                 if name not in self.d.negatable or not all(self._negated(t, k, tight=True) for k in at)}
+
+    def drops_errand(self, msg: str | Utterance, flow: str) -> bool:
+        """The message gives up ``flow`` ("不想转了", "算了不退了"): a word of that errand, every time cancelled."""
+        t = self.read(msg).text
+        lex = self.d.errand_words.get(flow)
+        starts = [k for k, _ in lex.spans(t)] if lex else []
+        return bool(starts) and all(self._negated(t, k, tight=True) for k in starts)
 
     def understand(self, msg: str | Utterance) -> Understanding:
         u = self.read(msg)

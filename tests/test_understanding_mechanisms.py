@@ -221,3 +221,18 @@ async def test_second_miss_shows_options_with_handoff(chat):
     second = await chat("就那个呗")
     assert second["state"] == "ask_reason" and second["options"][-1] == "转人工"
     assert "最接近的一项" in second["text"]
+
+
+async def test_giving_up_the_errand_for_a_question_answers_it_and_leaves_the_errand(chat):
+    await chat.walk("我从老家到上海上班了医保怎么转过来", "1")
+    turn = await chat("不想转了，我想问家人能不能用我的医保")
+    assert turn["intent"] == "faq" and turn["flow"] is None
+    assert any(v.startswith("flow:family") for v in turn["values"])  # what follows is offered
+    back = await chat("返回")
+    assert back["flow"] == "transfer"
+
+
+async def test_giving_up_the_errand_alone_shows_the_menu(chat):
+    await chat.walk("医保卡怎么激活")
+    turn = await chat("不激活了")
+    assert turn["flow"] is None and turn["state"] == "menu" and "先不办了" in turn["text"]

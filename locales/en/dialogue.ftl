@@ -24,3 +24,4 @@ dialogue-pick-option = This question needs one of the options below: tap one or 
 dialogue-options-explain = I still couldn't work out what you meant. Please tap the closest option below (or reply with its number); if none fits, choose "Talk to a person".
 dialogue-unsure-no-option = No problem. Please pick the closest option; if you really can't tell, choose "Talk to a person" or call { $hotline }.
 dialogue-corrected = All right, I've used your corrected answer.
+dialogue-errand-dropped = All right, we'll leave "{ $title }" for now. Anything else?

@@ -24,3 +24,4 @@ dialogue-pick-option = 这个问题需要从下面的选项里选一个,请点�
 dialogue-options-explain = 还是没能明白您的意思。请直接点下面最接近的一项(也可以回复序号);都不符合的话,可以选「转人工」。
 dialogue-unsure-no-option = 没关系。这个问题请选最接近的一项;实在拿不准,可以选「转人工」,或者拨打 { $hotline } 问一下。
 dialogue-corrected = 好的,按您更正的回答来。
+dialogue-errand-dropped = 好的,「{ $title }」先不办了。还有别的需要吗?
