@@ -25,6 +25,7 @@ test: $(STAMP) redis-server
 
 bench: $(STAMP) redis-server
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/understanding.py
 
 ## bench-webhook: /telegram and /wechat side by side with aiogram 3 and a bare ceiling (wrk; a few minutes;
 ## BENCH_ARGS=--quick for a short run)

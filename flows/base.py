@@ -48,8 +48,9 @@ def slot_is(slot: str, *values: Any) -> Cond:
 
 @dataclass(frozen=True)
 class Choice:
-    """An answer button. ``when`` hides it unless the slots match; ``hint`` makes it show a hint and
-    ask the same question again instead of filling the slot (for 不清楚 where a hint helps)."""
+    """An answer button. ``when`` hides it unless the slots match. Its value is ALWAYS recorded when it is
+    chosen; a ``hint`` is said first and the flow then moves on (for 不清楚: the hint tells what to check, and
+    the routes give a safe general answer for the value) — the same question is never asked again."""
 
     value: str
     label: str
@@ -204,7 +205,7 @@ class Flow:
         seen = 0
         while state in self.questions:
             q = self.questions[state]
-            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots) if not c.hint}:
+            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots)}:
                 return state
             state = self.step(state, slots)
             seen += 1

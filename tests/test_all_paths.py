@@ -35,7 +35,7 @@ def walk(flow: Flow, *, hints: bool = False) -> tuple[set[str], list[tuple[str, 
         q = flow.questions[state]
         for choice in q.visible(slots):
             if choice.hint and not hints:
-                continue  # a hint re-asks the same question
+                continue  # by default only the choices without a hint (with one: recorded, and on)
             answered = {**slots, q.slot: choice.value}
             stack.append((flow.step(state, answered), answered))
     return seen, leaves

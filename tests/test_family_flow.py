@@ -50,8 +50,9 @@ async def test_resident_insurance_and_unknown_region_get_what_to_check(chat):
 
 async def test_unknown_insurance_type_gets_the_hint(chat):
     await chat.walk("家庭共济", "1")
-    hint = await chat("不清楚")  # said before the flow goes on (or asks again, as the dialogue decides)
+    hint = await chat("不清楚")  # said, then the flow goes on with 不清楚 recorded (never the same question again)
     assert "职工医保" in hint["text"] and "城乡居民医保" in hint["text"]
+    assert hint["state"] == "ask_relation" and hint["slots"]["ins_type"] == "不清楚"
 
 
 async def test_family_in_english(chat_en):

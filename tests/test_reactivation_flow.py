@@ -70,6 +70,7 @@ async def test_unknown_card_part_explains_both_accounts(chat):
     await chat("社保卡怎么激活")
     hint = await chat("不知道")
     assert hint["slots"]["react_task"] == "卡激活" and "金融账户" in hint["text"] and "医保账户" in hint["text"]
+    assert hint["state"] == "ask_for_whom" and hint["slots"]["card_part"] == "不清楚"
 
 
 async def test_reactivation_in_english(chat_en):
