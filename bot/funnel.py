@@ -1,0 +1,197 @@
+"""Conversation funnels: per flow, how many residents entered, reached each question, stopped where, and
+which outcomes they got, over a period.
+
+Events are compact and derived from what the engine already knows (bot/observe.py): entered a flow,
+reached a question state, reached an outcome state, with a hashed user id. They live in one Redis Stream,
+``bot:funnel`` (fields ``u`` user hash, ``f`` flow, ``k`` e|q|o, ``s`` state); the entry id carries the
+time, so a period is an XRANGE. Bounded both ways: XADD … MAXLEN ~ FUNNEL_MAX_EVENTS, and XTRIM MINID ~
+(now − FUNNEL_RETENTION_DAYS) on every write.
+
+The chart is drawn with matplotlib (Agg, no display) as PNG or SVG. Labels are state ids (ASCII): the
+machines running this have no CJK font, and the ids are what the flow code and diagrams use.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+KEY = "bot:funnel"
+_PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_period(text: str) -> float:
+    """"7d", "12h", "30m", "2w" → seconds."""
+    m = _PERIOD.match(text or "")
+    if not m:
+        raise ValueError(f"cannot read period {text!r}; use e.g. 7d, 12h, 30m")
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+class FunnelStore:
+    def __init__(self, redis: Any, *, max_events: int = 200_000, retention_days: float = 30.0,
+                 key: str = KEY) -> None:
+        self.redis = redis
+        self.key = key
+        self.max_events = max_events
+        self.retention = retention_days * 86400
+
+    def write(self, pipe: Any, events: Iterable[Any]) -> None:
+        """Queue XADDs for ``events`` (FlowEvent) and the age trim on ``pipe``; the caller executes it."""
+        n = 0
+        for e in events:
+            pipe.xadd(self.key, {"u": e.user, "f": e.flow, "k": e.kind, "s": e.state},
+                      maxlen=self.max_events, approximate=True)
+            n += 1
+        if n:
+            pipe.xtrim(self.key, minid=f"{int((time.time() - self.retention) * 1000)}-0", approximate=True)
+
+    async def events(self, since: float, until: float | None = None, chunk: int = 5000) -> list[tuple[float, dict]]:
+        """(unix time, fields) of the events in [since, until], oldest first."""
+        lo = f"{int(since * 1000)}-0"
+        hi = f"{int(until * 1000)}-18446744073709551615" if until else "+"
+        out: list[tuple[float, dict]] = []
+        while True:
+            batch = await self.redis.xrange(self.key, min=lo, max=hi, count=chunk)
+            for entry_id, fields in batch:
+                out.append((int(entry_id.split("-")[0]) / 1000, fields))
+            if len(batch) < chunk:
+                return out
+            ms, seq = batch[-1][0].split("-")
+            lo = f"{ms}-{int(seq) + 1}"
+
+
+@dataclass
+class FlowFunnel:
+    flow: str
+    questions: list[str]  # in the flow's order
+    entered: set[str] = field(default_factory=set)
+    reached: dict[str, set[str]] = field(default_factory=dict)
+    stopped: dict[str, set[str]] = field(default_factory=dict)  # left without guidance, at this question
+    outcomes: dict[str, set[str]] = field(default_factory=dict)
+
+    def rows(self) -> list[tuple[str, str, int, int]]:
+        """(kind, state, residents, stopped there) in display order."""
+        rows = [("entered", "", len(self.entered), 0)]
+        for q in self.questions:
+            if q in self.reached:
+                rows.append(("question", q, len(self.reached[q]), len(self.stopped.get(q, ()))))
+        for o, users in sorted(self.outcomes.items(), key=lambda kv: -len(kv[1])):
+            rows.append(("outcome", o, len(users), 0))
+        return rows
+
+
+@dataclass
+class FunnelReport:
+    since: float
+    until: float
+    flows: dict[str, FlowFunnel]
+    events: int
+
+    def table(self) -> str:
+        def ts(t: float) -> str:
+            return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+        lines = [f"conversation funnels {ts(self.since)} → {ts(self.until)} ({self.events} events; "
+                 "counts are residents)"]
+        if not any(f.entered or f.reached for f in self.flows.values()):
+            lines.append("no flow was entered in this period")
+            return "\n".join(lines)
+        for f in self.flows.values():
+            if not (f.entered or f.reached):
+                continue
+            lines.append("")
+            lines.append(f"{f.flow}")
+            lines.append(f"  {'step':<9} {'state':<28} {'residents':>9} {'stopped here':>12}")
+            for kind, state, n, stopped in f.rows():
+                lines.append(f"  {kind:<9} {state:<28} {n:>9} {stopped if kind == 'question' else '':>12}")
+            done = sum(len(u) for u in f.outcomes.values())
+            lines.append(f"  guidance reached: {len(set().union(*f.outcomes.values())) if f.outcomes else 0} "
+                         f"of {len(f.entered)} residents who entered ({done} outcomes)")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "since": self.since, "until": self.until, "events": self.events,
+            "flows": {name: [{"kind": k, "state": s, "residents": n, "stopped": st} for k, s, n, st in f.rows()]
+                      for name, f in self.flows.items() if f.entered or f.reached},
+        }
+
+
+def build_report(events: list[tuple[float, dict]], flows: Mapping[str, Any], since: float,
+                 until: float) -> FunnelReport:
+    """Follow each resident through each flow: a run starts at 'e', collects the questions it reached, ends
+    at an outcome or when the resident enters again. A resident whose last run in a flow got no outcome
+    stopped at the last question that run reached."""
+    result = {name: FlowFunnel(name, list(flow.questions)) for name, flow in flows.items()}
+    last_run: dict[tuple[str, str], dict[str, Any]] = {}  # (user, flow) → {"last": state, "done": bool}
+    for _, e in events:
+        f = result.get(e.get("f", ""))
+        if f is None:
+            continue  # a flow this deployment no longer has
+        user, kind, state = e.get("u", ""), e.get("k", ""), e.get("s", "")
+        run = last_run.get((user, f.flow))
+        if kind == "e" or run is None:
+            run = last_run[(user, f.flow)] = {"last": None, "done": False}
+            f.entered.add(user)
+        if kind == "q":
+            f.reached.setdefault(state, set()).add(user)
+            run["last"] = state
+        elif kind == "o":
+            f.outcomes.setdefault(state, set()).add(user)
+            run["done"] = True
+    for (user, flow), run in last_run.items():
+        if not run["done"] and run["last"]:
+            result[flow].stopped.setdefault(run["last"], set()).add(user)
+    return FunnelReport(since, until, result, len(events))
+
+
+async def report(store: FunnelStore, flows: Mapping[str, Any], period: float, now: float | None = None) -> FunnelReport:
+    until = now or time.time()
+    since = until - period
+    return build_report(await store.events(since, until), flows, since, until)
+
+
+def chart(rep: FunnelReport, fmt: str = "png") -> bytes:
+    """One horizontal bar panel per flow: residents per step (blue), stopped there (orange), outcomes (green)."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure  # the object API: no pyplot global state, safe off the main thread
+
+    shown = [f for f in rep.flows.values() if f.entered or f.reached]
+    heights = [max(2.0, 0.42 * len(f.rows()) + 1.0) for f in shown] or [2.0]
+    fig = Figure(figsize=(9, sum(heights)), layout="constrained")
+    days = (rep.until - rep.since) / 86400
+    fig.suptitle(f"Conversation funnels, last {days:g} days (residents)", fontsize=12)
+    if not shown:
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, "no flow was entered in this period", ha="center", va="center")
+        ax.set_axis_off()
+    else:
+        axes = fig.subplots(len(shown), 1, height_ratios=heights, squeeze=False)[:, 0]
+        for ax, f in zip(axes, shown, strict=True):
+            rows = f.rows()
+            labels = [("entered" if k == "entered" else f"{'Q' if k == 'question' else '→'} {s}") for k, s, _, _ in rows]
+            values = [n for _, _, n, _ in rows]
+            colors = ["#4c72b0" if k != "outcome" else "#55a868" for k, _, _, _ in rows]
+            y = list(range(len(rows)))
+            ax.barh(y, values, color=colors)
+            stopped = [st for _, _, _, st in rows]
+            if any(stopped):
+                ax.barh(y, stopped, color="#dd8452", label="stopped here (no guidance)")
+                ax.legend(loc="lower right", fontsize=8)
+            for yi, v in zip(y, values, strict=True):
+                ax.text(v, yi, f" {v}", va="center", fontsize=8)
+            ax.set_yticks(y, labels, fontsize=8)
+            ax.invert_yaxis()
+            ax.set_title(f.flow, loc="left", fontsize=10)
+            ax.set_xlim(0, max(values) * 1.15 + 1)
+            ax.xaxis.get_major_locator().set_params(integer=True)
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    return buf.getvalue()

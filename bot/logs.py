@@ -1,0 +1,91 @@
+"""Logging set-up: text for a terminal (default) or ``LOG_FORMAT=json`` — one JSON object per line.
+
+Every record logged while a message is being handled carries that message's ``channel``, ``update_id`` and
+a hashed ``user`` (never the raw id): `bind()` puts them in a context variable, a filter copies them onto
+the record. Numbers that look like ID, bank-card or phone numbers are masked in both formats
+(`bot.privacy.mask`), in the message, its arguments and tracebacks alike. The `transitions` library's
+per-step INFO lines are silenced.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import sys
+from contextvars import ContextVar, Token
+from typing import Any
+
+from pythonjsonlogger.json import JsonFormatter
+
+from bot.privacy import MaskingFormatter, mask
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_context: ContextVar[dict[str, str] | None] = ContextVar("yibao_log_context", default=None)
+_salt = b""
+
+
+def set_user_salt(salt: str) -> None:
+    """USER_HASH_SALT: makes hashed user ids unguessable from a list of candidate ids."""
+    global _salt
+    _salt = salt.encode()
+
+
+def user_hash(channel: str, user_id: str) -> str:
+    """A short stable pseudonym of a user, for logs and funnel events (12 hex characters)."""
+    return hashlib.blake2b(f"{channel}:{user_id}".encode(), digest_size=6, key=_salt[:64]).hexdigest()
+
+
+def bind(channel: str, update_id: str, user_id: str) -> Token:
+    return _context.set({"channel": channel, "update_id": update_id, "user": user_hash(channel, user_id)})
+
+
+def unbind(token: Token) -> None:
+    _context.reset(token)
+
+
+class ContextFilter(logging.Filter):
+    """Adds channel / update_id / user of the message being handled (``-`` outside of one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        ctx = _context.get()
+        for k in ("channel", "update_id", "user"):
+            if not hasattr(record, k):
+                setattr(record, k, ctx[k] if ctx else None)
+        return True
+
+
+class MaskingJsonFormatter(JsonFormatter):
+    """python-json-logger's formatter, with the message and traceback masked before they are serialised.
+    The structured fields (channel, update id, hashed user) are ids, left as they are."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        clean = logging.makeLogRecord(record.__dict__)
+        clean.msg, clean.args = mask(record.getMessage()), None
+        if record.exc_info:
+            clean.exc_text = mask(self.formatException(record.exc_info))
+            clean.exc_info = None
+        elif record.exc_text:
+            clean.exc_text = mask(record.exc_text)
+        return super().format(clean)
+
+    def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
+        super().add_fields(log_record, record, message_dict)
+        log_record["level"] = record.levelname
+        log_record["logger"] = record.name
+        for k in ("channel", "update_id", "user"):
+            if getattr(record, k, None) is None:
+                log_record.pop(k, None)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None) -> None:
+    """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked, as text or JSON lines."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(MaskingJsonFormatter("%(asctime)s %(message)s %(channel)s %(update_id)s %(user)s",
+                                                  rename_fields={"asctime": "time"}, json_ensure_ascii=False))
+    else:
+        handler.setFormatter(MaskingFormatter(TEXT_FORMAT))
+    handler.addFilter(ContextFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    logging.getLogger("transitions").setLevel(logging.WARNING)  # one INFO line per state change otherwise
