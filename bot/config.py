@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", description="text for a terminal, json: one object per line")
     metrics_token: SecretStr | None = Field(None, description="Bearer token for /metrics and /admin/funnel.svg")
     user_hash_salt: SecretStr | None = Field(None, description="key for the hashed user ids in logs and funnels")
+    ops_key_prefix: str = Field("bot", description="Redis key prefix of the funnel stream and review queue")
     funnel_retention_days: float = Field(30.0, gt=0, description="funnel events older than this are dropped")
     funnel_max_events: int = Field(200_000, ge=1000, description="funnel events kept at most")
     review_max_items: int = Field(5000, ge=10, description="not-understood messages kept at most")

@@ -193,5 +193,6 @@ def chart(rep: FunnelReport, fmt: str = "png") -> bytes:
             ax.set_xlim(0, max(values) * 1.15 + 1)
             ax.xaxis.get_major_locator().set_params(integer=True)
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: smaller, searchable
+        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     return buf.getvalue()

@@ -188,7 +188,7 @@ class Observer:
         out = []
         if entered:
             m.flows_started.labels(turn.flow).inc()
-            out.append(FlowEvent(user, turn.flow, "e", flow.start))
+            out.append(FlowEvent(user, turn.flow, "e", turn.state or ""))
         if turn.state in flow.questions:
             out.append(FlowEvent(user, turn.flow, "q", turn.state))
         elif turn.state in flow.outcomes:

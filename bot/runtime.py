@@ -85,8 +85,10 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
 
 
 def funnel_store(settings: Settings, redis: aioredis.Redis) -> FunnelStore:
-    return FunnelStore(redis, max_events=settings.funnel_max_events, retention_days=settings.funnel_retention_days)
+    return FunnelStore(redis, max_events=settings.funnel_max_events, retention_days=settings.funnel_retention_days,
+                       key=f"{settings.ops_key_prefix}:funnel")
 
 
 def review_queue(settings: Settings, redis: aioredis.Redis) -> ReviewQueue:
-    return ReviewQueue(redis, max_items=settings.review_max_items, max_age_days=settings.review_max_age_days)
+    return ReviewQueue(redis, max_items=settings.review_max_items, max_age_days=settings.review_max_age_days,
+                       key=f"{settings.ops_key_prefix}:review")
