@@ -185,12 +185,12 @@ def chart(rep: FunnelReport, fmt: str = "png") -> bytes:
             if any(stopped):
                 ax.barh(y, stopped, color="#dd8452", label="stopped here (no guidance)")
                 ax.legend(loc="lower right", fontsize=8)
-            for yi, v in zip(y, values, strict=True):
-                ax.text(v, yi, f" {v}", va="center", fontsize=8)
+            for yi, v, st in zip(y, values, stopped, strict=True):
+                ax.text(v, yi, f" {v}" + (f" ({st} stopped)" if st else ""), va="center", fontsize=8)
             ax.set_yticks(y, labels, fontsize=8)
             ax.invert_yaxis()
             ax.set_title(f.flow, loc="left", fontsize=10)
-            ax.set_xlim(0, max(values) * 1.15 + 1)
+            ax.set_xlim(0, max(values) * 1.3 + 1)
             ax.xaxis.get_major_locator().set_params(integer=True)
     buf = io.BytesIO()
     with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: smaller, searchable

@@ -32,7 +32,7 @@ def _redis(settings: Settings, what: str):  # noqa: ANN202 — redis.asyncio.Red
 
 
 async def report_funnel(settings: Settings, since: str, out: str | None, as_json: bool = False,
-                        stdout: IO[str] = sys.stdout) -> Path | None:
+                        stdout: IO[str] | None = None) -> Path | None:
     """Print the funnel table (or JSON) for the period and write the chart; returns the chart's path."""
     from bot.funnel import chart, parse_period, report
     from bot.runtime import funnel_store
@@ -57,7 +57,8 @@ async def report_funnel(settings: Settings, since: str, out: str | None, as_json
     return path
 
 
-async def review_export(settings: Settings, out: IO[str], stdout: IO[str] = sys.stderr) -> int:
+async def review_export(settings: Settings, out: IO[str], stdout: IO[str] | None = None) -> int:
+    stdout = stdout or sys.stderr
     from bot.i18n import Translator
     from bot.review import export
     from bot.runtime import review_queue
@@ -74,8 +75,9 @@ async def review_export(settings: Settings, out: IO[str], stdout: IO[str] = sys.
     return n
 
 
-def review_check(settings: Settings, path: str, stdout: IO[str] = sys.stdout) -> int:
+def review_check(settings: Settings, path: str, stdout: IO[str] | None = None) -> int:
     """Exit status: 0 when every labelled line is handled as labelled, 1 otherwise."""
+    stdout = stdout or sys.stdout
     from bot.i18n import Translator
     from bot.review import check_file
     from bot.runtime import build_dialogue

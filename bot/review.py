@@ -127,8 +127,9 @@ def check_rows(rows: Iterable[dict[str, str]], dialogue: Any) -> list[Checked]:
     return out
 
 
-def check_file(path: str, dialogue: Any, out: IO[str] = sys.stdout) -> tuple[int, int, int]:
+def check_file(path: str, dialogue: Any, out: IO[str] | None = None) -> tuple[int, int, int]:
     """Print what the bot now does with each line; returns (labelled, ok, differs)."""
+    out = out or sys.stdout
     with open(path, encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f, dialect="excel-tab"))
     results = check_rows(rows, dialogue)
