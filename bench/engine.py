@@ -115,11 +115,18 @@ async def main() -> None:
         services = build_services(Settings(_env_file=None, redis_url=url))  # type: ignore[call-arg]
         redis = services.redis
         await redis.ping()
-        results = {
-            "engine + refund dialogue": await run(services.engine, redis, args.users, args.rounds, args.concurrency),
-            "engine + trivial dialogue": await run(Engine(RedisSessionStore(redis), Echo()), redis, args.users,
-                                                   args.rounds, args.concurrency),
-        }
+        # Before/after for bot/observe.py: the same engine without the metrics/funnel/review hooks, interleaved
+        # with the observed one (services.engine) so drift on a shared machine hits both alike.
+        plain = Engine(services.store, services.dialogue)
+        results = {}
+        for i in (1, 2):
+            results[f"refund, not observed #{i}"] = await run(plain, redis, args.users, args.rounds, args.concurrency)
+            results[f"refund, observed #{i}"] = await run(services.engine, redis, args.users, args.rounds,
+                                                          args.concurrency)
+        await services.events.flush()
+        results["engine + trivial dialogue"] = await run(Engine(RedisSessionStore(redis), Echo()), redis, args.users,
+                                                         args.rounds, args.concurrency)
+        print(f"funnel events in Redis: {await redis.xlen('bot:funnel')}")
         print(f"users={args.users} rounds={args.rounds} concurrency={args.concurrency} "
               f"messages/user/round={len(SCRIPT)} redis={'private' if proc else url}")
         for name, r in results.items():
