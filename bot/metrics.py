@@ -66,6 +66,13 @@ class WorkerMetrics:
                                     registry=r)
         self.started = time.time()
 
+    def count_error(self, error: BaseException, where: str) -> None:
+        """Count ``error`` when it is Redis failing (connection lost, timeout, refused command)."""
+        from redis.exceptions import RedisError
+
+        if isinstance(error, (RedisError, ConnectionError, TimeoutError)):
+            self.redis_errors.labels(where).inc()
+
     def serve(self, port: int, addr: str = "0.0.0.0") -> Any:
         """Serve /metrics on ``port`` from a daemon thread (prometheus-client's own server); returns it."""
         server, _thread = start_http_server(port, addr=addr, registry=self.registry)

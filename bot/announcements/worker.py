@@ -149,7 +149,8 @@ class Worker:
                 await self.expand(ann)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "expand")
                 log.exception("expanding announcements failed; retrying")
                 await self._sleep(1.0)
 
@@ -187,7 +188,8 @@ class Worker:
                     self._take(entry_id, fields)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "read")
                 log.exception("reading the announcement stream failed; retrying")
                 await self._sleep(1.0)
 
@@ -218,7 +220,8 @@ class Worker:
                 continue
             try:
                 finished = await self.deliver(ann, target, locale)
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "deliver")
                 # e.g. Redis unreachable: try the target again later (its state decides what is left to do)
                 log.exception("announcement %s target %s: delivery failed; retrying", ann, target)
                 await self._sleep(1.0)
