@@ -77,9 +77,10 @@ async def run(engine: Engine, redis: aioredis.Redis, users: int, rounds: int, co
 
     before = await redis.info("commandstats")
     sent = 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(user(f"b{i}-{uuid.uuid4().hex[:6]}") for i in range(users)))
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0  # this process only (not redis-server): steadier than wall time when shared
     trips = sent
     Connection.send_packed_command = real_send  # type: ignore[method-assign]
     after = await redis.info("commandstats")
@@ -90,6 +91,7 @@ async def run(engine: Engine, redis: aioredis.Redis, users: int, rounds: int, co
         "messages": n,
         "seconds": elapsed,
         "msg_per_s": n / elapsed,
+        "cpu_ms_per_msg": cpu * 1000 / n,
         "round_trips_per_msg": trips / n,
         "server_cmds_per_msg": server_cmds / n,
         "p50_ms": statistics.median(latencies) * 1000,
@@ -131,7 +133,7 @@ async def main() -> None:
               f"messages/user/round={len(SCRIPT)} redis={'private' if proc else url}")
         for name, r in results.items():
             print(f"{name:28s} {r['messages']:6d} msgs in {r['seconds']:.2f}s  {r['msg_per_s']:8.0f} msg/s  "
-                  f"round trips/msg {r['round_trips_per_msg']:.2f}  server cmds/msg {r['server_cmds_per_msg']:.2f}  "
+                  f"cpu {r['cpu_ms_per_msg']:.3f} ms/msg  round trips/msg {r['round_trips_per_msg']:.2f}  server cmds/msg {r['server_cmds_per_msg']:.2f}  "
                   f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms")
         await services.close()
     finally:

@@ -80,8 +80,8 @@ def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None
     """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked, as text or JSON lines."""
     handler = logging.StreamHandler(stream or sys.stderr)
     if fmt == "json":
-        handler.setFormatter(MaskingJsonFormatter("%(asctime)s %(message)s %(channel)s %(update_id)s %(user)s",
-                                                  rename_fields={"asctime": "time"}, json_ensure_ascii=False))
+        handler.setFormatter(MaskingJsonFormatter("%(message)s %(channel)s %(update_id)s %(user)s",
+                                                  timestamp="time", json_ensure_ascii=False))
     else:
         handler.setFormatter(MaskingFormatter(TEXT_FORMAT))
     handler.addFilter(ContextFilter())

@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 200
 FLUSH_SECONDS = 2.0
-MAX_BUFFERED = 20_000  # beyond this (Redis down for long) the oldest unsent events are dropped
+MAX_BUFFERED = 20_000
+FLOW_START = "common-flow-start"  # the line flows/dialogue.py says when it starts a flow  # beyond this (Redis down for long) the oldest unsent events are dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,10 +178,14 @@ class Observer:
         if flow is None:
             return []
         command = (turn.intent or "").startswith("cmd:")  # 返回上一步 / 重新开始: moving around, not progress
-        entered = turn.flow != step.flow and not command
+        # A flow (re)starts when the session changes flow, or when the turn opens with the flow-start line —
+        # which also catches starting the same errand again after its guidance.
+        entered = not command and (turn.flow != step.flow or any(
+            t.key == FLOW_START for r in turn.replies for t in r.texts))
         moved = entered or turn.state != step.state
         m = self.metrics
-        if turn.flow == step.flow and step.state in flow.questions and turn.state != step.state and not command:
+        if (not entered and not command and turn.flow == step.flow and step.state in flow.questions
+                and turn.state != step.state):
             m.questions_answered.labels(turn.flow, step.state).inc()
         if not moved:
             return []

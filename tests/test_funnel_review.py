@@ -197,3 +197,16 @@ async def test_report_and_export_need_redis_url(tmp_path):
         await report_funnel(make_settings(), "7d", str(tmp_path / "x.png"))
     with pytest.raises(SystemExit, match="REDIS_URL"):
         await review_export(make_settings(), io.StringIO())
+
+
+async def test_starting_the_same_errand_again_after_guidance_is_a_new_entry(memory_services):
+    chat = Chat(memory_services)
+    await chat.walk(*REFUND_ONLINE)
+    again = await chat("我想退医保")
+    assert again["flow"] == "refund" and again["state"] == "ask_ins_type"
+    await chat("1")
+    m = memory_services.metrics
+    assert m.flows_started.labels("refund")._value.get() == 2
+    assert m.questions_answered.labels("refund", "ask_ins_type")._value.get() == 2
+    kinds = [(e.kind, e.state) for e in memory_services.events.flow_events]
+    assert kinds.count(("e", "ask_ins_type")) == 2 and kinds[-1] == ("q", "ask_reason")
