@@ -12,6 +12,7 @@ import hashlib
 import logging
 import sys
 from contextvars import ContextVar, Token
+from functools import lru_cache
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
@@ -19,7 +20,7 @@ from pythonjsonlogger.json import JsonFormatter
 from bot.privacy import MaskingFormatter, mask
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-_context: ContextVar[dict[str, str] | None] = ContextVar("yibao_log_context", default=None)
+_context: ContextVar[tuple[str, str, str] | None] = ContextVar("yibao_log_context", default=None)
 _salt = b""
 
 
@@ -29,13 +30,19 @@ def set_user_salt(salt: str) -> None:
     _salt = salt.encode()
 
 
+@lru_cache(maxsize=4096)  # a conversation's messages hash the same id again and again
+def _hash(salt: bytes, channel: str, user_id: str) -> str:
+    return hashlib.blake2b(f"{channel}:{user_id}".encode(), digest_size=6, key=salt[:64]).hexdigest()
+
+
 def user_hash(channel: str, user_id: str) -> str:
     """A short stable pseudonym of a user, for logs and funnel events (12 hex characters)."""
-    return hashlib.blake2b(f"{channel}:{user_id}".encode(), digest_size=6, key=_salt[:64]).hexdigest()
+    return _hash(_salt, channel, user_id)
 
 
 def bind(channel: str, update_id: str, user_id: str) -> Token:
-    return _context.set({"channel": channel, "update_id": update_id, "user": user_hash(channel, user_id)})
+    """Tag this message's log records; the user id is hashed only if a record is actually logged."""
+    return _context.set((channel, update_id, user_id))
 
 
 def unbind(token: Token) -> None:
@@ -47,9 +54,10 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         ctx = _context.get()
-        for k in ("channel", "update_id", "user"):
+        values = (ctx[0], ctx[1], user_hash(ctx[0], ctx[2])) if ctx else (None, None, None)
+        for k, v in zip(("channel", "update_id", "user"), values, strict=True):
             if not hasattr(record, k):
-                setattr(record, k, ctx[k] if ctx else None)
+                setattr(record, k, v)
         return True
 
 

@@ -24,6 +24,7 @@ class Metrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = r = registry or CollectorRegistry()
+        self._children: dict[tuple, Any] = {}
         self.messages = Counter("yibao_messages", "Inbound messages by channel and kind (text, button, other)",
                                 ["channel", "kind"], registry=r)
         self.duplicates = Counter("yibao_duplicate_deliveries",
@@ -49,6 +50,14 @@ class Metrics:
             self.understood.labels(result)  # both series exist from the start (rate() needs a zero)
         for event in ("opened", "claimed", "closed"):
             self.handoff_tickets.labels(event)
+
+    def child(self, metric: Any, *labels: str) -> Any:
+        """``metric.labels(*labels)``, cached: labels() takes a lock and builds a key on every call."""
+        key = (id(metric), labels)
+        got = self._children.get(key)
+        if got is None:
+            got = self._children[key] = metric.labels(*labels)
+        return got
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

@@ -158,15 +158,15 @@ class Observer:
     def turn(self, msg: Incoming, turn: Turn, step: Step | None, seconds: float) -> None:
         m = self.metrics
         kind = "button" if msg.payload is not None else "text" if msg.text else "other"
-        m.messages.labels(msg.channel, kind).inc()
-        m.turn_seconds.labels(msg.channel).observe(seconds)
+        m.child(m.messages, msg.channel, kind).inc()
+        m.child(m.turn_seconds, msg.channel).observe(seconds)
         if turn.duplicate:
-            m.duplicates.labels(msg.channel).inc()
+            m.child(m.duplicates, msg.channel).inc()
             return
         if step is None:  # answered by a middleware (relayed to an operator): not a dialogue turn
             return
         unknown = turn.intent == "unknown"
-        m.understood.labels("not_understood" if unknown else "understood").inc()
+        m.child(m.understood, "not_understood" if unknown else "understood").inc()
         events = self._flow_events(msg, step)
         item = self._review_item(msg, step) if unknown and msg.text else None
         if self.batch is not None and (events or item):
