@@ -1,10 +1,10 @@
 """Conversation funnels: per flow, how many residents entered, reached each question, stopped where, and
 which outcomes they got, over a period.
 
-Events are compact and derived from what the engine already knows (bot/observe.py): entered a flow,
-reached a question state, reached an outcome state, with a hashed user id. They live in one Redis Stream,
-``bot:funnel`` (fields ``u`` user hash, ``f`` flow, ``k`` e|q|o, ``s`` state); the entry id carries the
-time, so a period is an XRANGE. Bounded both ways: XADD … MAXLEN ~ FUNNEL_MAX_EVENTS, and XTRIM MINID ~
+Events are compact and derived from what the engine already knows (bot/observe.py): reached a question
+state or an outcome state, and whether that step entered the flow, with a hashed user id — at most one
+event per message. They live in one Redis Stream, ``bot:funnel`` (fields ``u`` user hash, ``f`` flow,
+``k`` q|o, ``s`` state, ``e`` "1" on entry); the entry id carries the time, so a period is an XRANGE. Bounded both ways: XADD … MAXLEN ~ FUNNEL_MAX_EVENTS, and XTRIM MINID ~
 (now − FUNNEL_RETENTION_DAYS) on every write.
 
 The chart is drawn with matplotlib (Agg, no display) as PNG or SVG. Labels are state ids (ASCII): the
@@ -44,8 +44,10 @@ class FunnelStore:
         """Queue XADDs for ``events`` (FlowEvent) and the age trim on ``pipe``; the caller executes it."""
         n = 0
         for e in events:
-            pipe.xadd(self.key, {"u": e.user, "f": e.flow, "k": e.kind, "s": e.state},
-                      maxlen=self.max_events, approximate=True)
+            fields = {"u": e.user, "f": e.flow, "k": e.kind, "s": e.state}
+            if e.entered:
+                fields["e"] = "1"
+            pipe.xadd(self.key, fields, maxlen=self.max_events, approximate=True)
             n += 1
         if n:
             pipe.xtrim(self.key, minid=f"{int((time.time() - self.retention) * 1000)}-0", approximate=True)
@@ -124,7 +126,7 @@ class FunnelReport:
 
 def build_report(events: list[tuple[float, dict]], flows: Mapping[str, Any], since: float,
                  until: float) -> FunnelReport:
-    """Follow each resident through each flow: a run starts at 'e', collects the questions it reached, ends
+    """Follow each resident through each flow: a run starts at an entry, collects the questions it reached, ends
     at an outcome or when the resident enters again. A resident whose last run in a flow got no outcome
     stopped at the last question that run reached."""
     result = {name: FlowFunnel(name, list(flow.questions)) for name, flow in flows.items()}
@@ -135,7 +137,7 @@ def build_report(events: list[tuple[float, dict]], flows: Mapping[str, Any], sin
             continue  # a flow this deployment no longer has
         user, kind, state = e.get("u", ""), e.get("k", ""), e.get("s", "")
         run = last_run.get((user, f.flow))
-        if kind == "e" or run is None:
+        if e.get("e") == "1" or run is None:
             run = last_run[(user, f.flow)] = {"last": None, "done": False}
             f.entered.add(user)
         if kind == "q":

@@ -77,8 +77,9 @@ class ObservedDialogue:
 class FlowEvent:
     user: str
     flow: str
-    kind: str  # e: entered, q: reached a question, o: reached an outcome
+    kind: str  # q: reached a question, o: reached an outcome
     state: str
+    entered: bool = False  # this step also entered the flow (one event, not two: one XADD per step)
 
 
 class EventBatch:
@@ -186,20 +187,19 @@ class Observer:
         m = self.metrics
         if (not entered and not command and turn.flow == step.flow and step.state in flow.questions
                 and turn.state != step.state):
-            m.questions_answered.labels(turn.flow, step.state).inc()
+            m.child(m.questions_answered, turn.flow, step.state).inc()
         if not moved:
             return []
-        user = logs.user_hash(msg.channel, msg.user_id)
-        out = []
         if entered:
-            m.flows_started.labels(turn.flow).inc()
-            out.append(FlowEvent(user, turn.flow, "e", turn.state or ""))
+            m.child(m.flows_started, turn.flow).inc()
         if turn.state in flow.questions:
-            out.append(FlowEvent(user, turn.flow, "q", turn.state))
+            kind = "q"
         elif turn.state in flow.outcomes:
-            m.outcomes.labels(turn.flow, turn.state).inc()
-            out.append(FlowEvent(user, turn.flow, "o", turn.state))
-        return out
+            kind = "o"
+            m.child(m.outcomes, turn.flow, turn.state).inc()
+        else:
+            return []
+        return [FlowEvent(logs.user_hash(msg.channel, msg.user_id), turn.flow, kind, turn.state, entered)]
 
     @staticmethod
     def _review_item(msg: Incoming, step: Step) -> dict[str, Any]:

@@ -49,8 +49,8 @@ async def test_funnel_report_and_chart_from_scripted_conversations(redis_url, tm
     try:
         # an event from ten days ago: outside --since 7d, inside --since 14d
         old_ms = int((time.time() - 10 * 86400) * 1000)
-        await services.redis.xadd(services.events.funnel.key, {"u": "old", "f": "transfer", "k": "e", "s": "x"},
-                                  id=f"{old_ms}-0")
+        await services.redis.xadd(services.events.funnel.key,
+                                  {"u": "old", "f": "transfer", "k": "q", "s": "ask_ins_pair", "e": "1"}, id=f"{old_ms}-0")
         await scripted(services)
     finally:
         await services.close()
@@ -115,7 +115,7 @@ async def test_funnel_events_are_bounded_and_expire(redis):
         await redis.xadd(key, {"u": "u", "f": "refund", "k": "q", "s": "x"}, id=f"{old_ms + i}-0")
 
     class E:
-        user, flow, kind, state = "u", "refund", "q", "ask_reason"
+        user, flow, kind, state, entered = "u", "refund", "q", "ask_reason", False
 
     for _ in range(3):
         pipe = redis.pipeline(transaction=False)
@@ -208,5 +208,5 @@ async def test_starting_the_same_errand_again_after_guidance_is_a_new_entry(memo
     m = memory_services.metrics
     assert m.flows_started.labels("refund")._value.get() == 2
     assert m.questions_answered.labels("refund", "ask_ins_type")._value.get() == 2
-    kinds = [(e.kind, e.state) for e in memory_services.events.flow_events]
-    assert kinds.count(("e", "ask_ins_type")) == 2 and kinds[-1] == ("q", "ask_reason")
+    kinds = [(e.kind, e.state, e.entered) for e in memory_services.events.flow_events]
+    assert kinds.count(("q", "ask_ins_type", True)) == 2 and kinds[-1] == ("q", "ask_reason", False)
