@@ -99,6 +99,42 @@ async def run(engine: Engine, redis: aioredis.Redis, users: int, rounds: int, co
     }
 
 
+def observer_cost(services, messages: int = 16000) -> dict[str, float]:
+    """CPU µs per message of the dialogue alone vs the dialogue + bot/observe.py's work (no Redis: the batch
+    is emptied instead of flushed), interleaved, best of 3 — the observer's own cost without network noise."""
+    from bot.observe import ObservedDialogue, Observer, _step
+
+    observer = Observer(services.metrics, services.dialogue.flows, services.events)
+    observed = ObservedDialogue(services.dialogue)
+
+    def walk(observe: bool) -> float:
+        sessions: dict[str, Session] = {}
+        t0 = time.process_time()
+        for i in range(messages):
+            uid = f"o{i // len(SCRIPT) % 50}"
+            msg = Incoming("bench", uid, uid, str(i), SCRIPT[i % len(SCRIPT)])
+            s = sessions.get(uid) or services.dialogue.new_session(msg)
+            sessions[uid] = s
+            if observe:
+                box: list = []
+                token = _step.set(box)
+                t = time.perf_counter()
+                turn = observed.handle(s, msg)
+                _step.reset(token)
+                observer.turn(msg, turn, box[0], time.perf_counter() - t)
+                services.events.flow_events.clear()
+                services.events.review_items.clear()
+            else:
+                services.dialogue.handle(s, msg)
+        return (time.process_time() - t0) * 1e6 / messages
+
+    plain, seen = [], []
+    for _ in range(3):
+        plain.append(walk(False))
+        seen.append(walk(True))
+    return {"dialogue": min(plain), "observed": min(seen)}
+
+
 async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=200)
@@ -131,6 +167,10 @@ async def main() -> None:
         print(f"funnel events in Redis: {await redis.xlen('bot:funnel')}")
         print(f"users={args.users} rounds={args.rounds} concurrency={args.concurrency} "
               f"messages/user/round={len(SCRIPT)} redis={'private' if proc else url}")
+        cost = observer_cost(services)
+        print(f"in-process, no Redis: dialogue {cost['dialogue']:.1f} µs/msg, with observer {cost['observed']:.1f} "
+              f"µs/msg (+{cost['observed'] - cost['dialogue']:.1f} µs/msg); funnel events are then written in "
+              "batched pipelines (see round trips/msg)")
         for name, r in results.items():
             print(f"{name:28s} {r['messages']:6d} msgs in {r['seconds']:.2f}s  {r['msg_per_s']:8.0f} msg/s  "
                   f"cpu {r['cpu_ms_per_msg']:.3f} ms/msg  round trips/msg {r['round_trips_per_msg']:.2f}  server cmds/msg {r['server_cmds_per_msg']:.2f}  "
