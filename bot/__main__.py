@@ -22,7 +22,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from bot.server import create_app
-
     from bot.status import banner
 
     settings = _settings(port=args.port, host=args.host)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 
 # 18-digit resident ID (last char may be X), 15-digit legacy ID, 16–19 digit bank cards, mobile numbers.
 _ID18 = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?![\dXx])")
@@ -40,11 +39,3 @@ class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return mask(super().format(record))
 
-
-def configure_logging(level: str = "INFO") -> None:
-    """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
