@@ -74,12 +74,10 @@ async def test_funnel_report_and_chart_from_scripted_conversations(redis_url, tm
     assert "transfer" not in report["flows"]  # the old event is outside the period
 
     assert chart is not None and chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 10_000
-    await report_funnel(settings, "14d", str(tmp_path / "funnel.svg"))
+    assert await report_funnel(settings, "14d", None) is None  # the table only
     table = capsys.readouterr().out
     assert "transfer" in table and "refund" in table and "ask_reason" in table and "stopped here" in table
     assert "guidance reached: 4 of 5 residents" in table
-    svg = (tmp_path / "funnel.svg").read_text(encoding="utf-8")
-    assert svg.lstrip().startswith("<?xml") and "ask_platform" in svg and "done_online" in svg
 
 
 async def test_funnel_chart_over_http_behind_the_token(redis_url):
@@ -91,11 +89,10 @@ async def test_funnel_chart_over_http_behind_the_token(redis_url):
         await scripted(app[SERVICES])
         assert (await client.get("/admin/funnel.svg")).status == 401
         assert (await client.get("/admin/funnel.svg", headers={"Authorization": "Bearer x"})).status == 403
-        for token in ("adm", "met"):
-            resp = await client.get("/admin/funnel.svg?since=1d", headers={"Authorization": f"Bearer {token}"})
-            assert resp.status == 200 and resp.content_type == "image/svg+xml"
-            svg = await resp.text()
-            assert "<svg" in svg and "done_online" in svg
+        resp = await client.get("/admin/funnel.svg?since=1d", headers={"Authorization": "Bearer adm"})
+        assert resp.status == 200 and resp.content_type == "image/svg+xml"
+        svg = await resp.text()
+        assert svg.lstrip().startswith("<?xml") and "<svg" in svg and "ask_platform" in svg and "done_online" in svg
         data = await (await client.get("/admin/funnel.json?since=1h", headers={"Authorization": "Bearer met"})).json()
         assert rows(data, "refund")[("outcome", "done_online")] == (3, 0)
         assert (await client.get("/admin/funnel.json?since=soon", headers={"Authorization": "Bearer met"})).status == 400
