@@ -7,12 +7,12 @@ event per message. They live in one Redis Stream, ``bot:funnel`` (fields ``u`` u
 ``k`` q|o, ``s`` state, ``e`` "1" on entry); the entry id carries the time, so a period is an XRANGE. Bounded both ways: XADD … MAXLEN ~ FUNNEL_MAX_EVENTS, and XTRIM MINID ~
 (now − FUNNEL_RETENTION_DAYS) on every write.
 
-The chart is drawn with matplotlib (Agg, no display) as PNG or SVG. Labels are state ids (ASCII): the
-machines running this have no CJK font, and the ids are what the flow code and diagrams use.
+The chart is an SVG drawn with pygal (pure Python: matplotlib would pull numpy into every process, and
+fakeredis imports numpy whenever it is installed). Labels are state ids — the ids the flow code and
+diagrams use, readable without a CJK font.
 """
 from __future__ import annotations
 
-import io
 import re
 import time
 from dataclasses import dataclass, field
@@ -158,43 +158,32 @@ async def report(store: FunnelStore, flows: Mapping[str, Any], period: float, no
     return build_report(await store.events(since, until), flows, since, until)
 
 
-def chart(rep: FunnelReport, fmt: str = "png") -> bytes:
-    """One horizontal bar panel per flow: residents per step (blue), stopped there (orange), outcomes (green)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    from matplotlib.figure import Figure  # the object API: no pyplot global state, safe off the main thread
+def chart(rep: FunnelReport) -> bytes:
+    """The funnel as one SVG (pygal): a horizontal stacked bar per step of each flow — residents who went on
+    (blue), who stopped there without guidance (orange), who got that outcome (green)."""
+    import pygal
+    from pygal.style import Style
 
     shown = [f for f in rep.flows.values() if f.entered or f.reached]
-    heights = [max(2.0, 0.42 * len(f.rows()) + 1.0) for f in shown] or [2.0]
-    fig = Figure(figsize=(9, sum(heights)), layout="constrained")
+    labels, went_on, stopped, got = [], [], [], []
+    for f in shown:
+        for kind, state, n, st in f.rows():
+            labels.append(f"{f.flow} · " + ("entered" if kind == "entered" else
+                                            f"{'Q' if kind == 'question' else '→'} {state}"))
+            went_on.append(None if kind == "outcome" else n - st)
+            stopped.append(st or None)
+            got.append(n if kind == "outcome" else None)
     days = (rep.until - rep.since) / 86400
-    fig.suptitle(f"Conversation funnels, last {days:g} days (residents)", fontsize=12)
-    if not shown:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, "no flow was entered in this period", ha="center", va="center")
-        ax.set_axis_off()
-    else:
-        axes = fig.subplots(len(shown), 1, height_ratios=heights, squeeze=False)[:, 0]
-        for ax, f in zip(axes, shown, strict=True):
-            rows = f.rows()
-            labels = [("entered" if k == "entered" else f"{'Q' if k == 'question' else '→'} {s}") for k, s, _, _ in rows]
-            values = [n for _, _, n, _ in rows]
-            colors = ["#4c72b0" if k != "outcome" else "#55a868" for k, _, _, _ in rows]
-            y = list(range(len(rows)))
-            ax.barh(y, values, color=colors)
-            stopped = [st for _, _, _, st in rows]
-            if any(stopped):
-                ax.barh(y, stopped, color="#dd8452", label="stopped here (no guidance)")
-                ax.legend(loc="lower right", fontsize=8)
-            for yi, v, st in zip(y, values, stopped, strict=True):
-                ax.text(v, yi, f" {v}" + (f" ({st} stopped)" if st else ""), va="center", fontsize=8)
-            ax.set_yticks(y, labels, fontsize=8)
-            ax.invert_yaxis()
-            ax.set_title(f.flow, loc="left", fontsize=10)
-            ax.set_xlim(0, max(values) * 1.3 + 1)
-            ax.xaxis.get_major_locator().set_params(integer=True)
-    buf = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):  # SVG text stays text: smaller, searchable
-        fig.savefig(buf, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
-    return buf.getvalue()
+    style = Style(colors=("#4c72b0", "#dd8452", "#55a868"), background="white", plot_background="white",
+                  font_family="sans-serif", label_font_size=11, major_label_font_size=11)
+    bar = pygal.HorizontalStackedBar(
+        style=style, width=900, height=max(240, 26 * len(labels) + 140), js=[], print_values=True,
+        legend_at_bottom=True, truncate_label=-1, title=f"Conversation funnels, last {days:g} days (residents)",
+        no_data_text="no flow was entered in this period", value_formatter=lambda v: f"{v:g}" if v else "",
+    )
+    # pygal draws a horizontal chart's first label at the bottom: reverse, so each flow reads top-down.
+    bar.x_labels = labels[::-1]
+    bar.add("went on", went_on[::-1])
+    bar.add("stopped here (no guidance)", stopped[::-1])
+    bar.add("got this outcome", got[::-1])
+    return bar.render()

@@ -48,11 +48,10 @@ async def report_funnel(settings: Settings, since: str, out: str | None, as_json
     if not out:
         return None
     path = Path(out)
-    fmt = path.suffix.lstrip(".").lower() or "png"
-    if fmt not in ("png", "svg"):
-        sys.exit(f"chart format {fmt!r}: use a .png or .svg file name")
+    if path.suffix.lower() != ".svg":
+        sys.exit(f"the chart is an SVG: name the file …/something.svg, not {path.name!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(await asyncio.to_thread(chart, rep, fmt))
+    path.write_bytes(await asyncio.to_thread(chart, rep))
     print(f"chart written to {path}", file=stdout)
     return path
 
@@ -111,7 +110,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     kinds = rep.add_subparsers(dest="report", required=True)
     f = kinds.add_parser("funnel", help="per flow: residents who entered, reached each question, stopped, got guidance")
     f.add_argument("--since", default="7d", help="period to look back: 7d, 24h, 30m, 2w (default %(default)s)")
-    f.add_argument("--out", default="funnel.png", help="chart file, .png or .svg ('' for none; default %(default)s)")
+    f.add_argument("--out", default="funnel.svg", help="SVG chart file ('' for none; default %(default)s)")
     f.add_argument("--json", action="store_true", help="print JSON instead of the table")
     f.set_defaults(func=cmd_report_funnel)
 
