@@ -15,8 +15,6 @@ from contextvars import ContextVar, Token
 from functools import lru_cache
 from typing import Any
 
-from pythonjsonlogger.json import JsonFormatter
-
 from bot.privacy import MaskingFormatter, mask
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -61,35 +59,41 @@ class ContextFilter(logging.Filter):
         return True
 
 
-class MaskingJsonFormatter(JsonFormatter):
-    """python-json-logger's formatter, with the message and traceback masked before they are serialised.
-    The structured fields (channel, update id, hashed user) are ids, left as they are."""
+def json_formatter(fmt: str) -> logging.Formatter:
+    """python-json-logger's formatter with masking; imported only when LOG_FORMAT=json asks for it."""
+    from pythonjsonlogger.json import JsonFormatter
 
-    def format(self, record: logging.LogRecord) -> str:
-        clean = logging.makeLogRecord(record.__dict__)
-        clean.msg, clean.args = mask(record.getMessage()), None
-        if record.exc_info:
-            clean.exc_text = mask(self.formatException(record.exc_info))
-            clean.exc_info = None
-        elif record.exc_text:
-            clean.exc_text = mask(record.exc_text)
-        return super().format(clean)
+    class MaskingJsonFormatter(JsonFormatter):
+        """python-json-logger's formatter, with the message and traceback masked before they are serialised.
+        The structured fields (channel, update id, hashed user) are ids, left as they are."""
 
-    def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
-        super().add_fields(log_record, record, message_dict)
-        log_record["level"] = record.levelname
-        log_record["logger"] = record.name
-        for k in ("channel", "update_id", "user"):
-            if getattr(record, k, None) is None:
-                log_record.pop(k, None)
+        def format(self, record: logging.LogRecord) -> str:
+            clean = logging.makeLogRecord(record.__dict__)
+            clean.msg, clean.args = mask(record.getMessage()), None
+            if record.exc_info:
+                clean.exc_text = mask(self.formatException(record.exc_info))
+                clean.exc_info = None
+            elif record.exc_text:
+                clean.exc_text = mask(record.exc_text)
+            return super().format(clean)
+
+        def add_fields(self, log_record: dict[str, Any], record: logging.LogRecord,
+                       message_dict: dict[str, Any]) -> None:
+            super().add_fields(log_record, record, message_dict)
+            log_record["level"] = record.levelname
+            log_record["logger"] = record.name
+            for k in ("channel", "update_id", "user"):
+                if getattr(record, k, None) is None:
+                    log_record.pop(k, None)
+
+    return MaskingJsonFormatter(fmt, timestamp="time", json_ensure_ascii=False)
 
 
 def configure_logging(level: str = "INFO", fmt: str = "text", stream: Any = None) -> None:
     """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked, as text or JSON lines."""
     handler = logging.StreamHandler(stream or sys.stderr)
     if fmt == "json":
-        handler.setFormatter(MaskingJsonFormatter("%(message)s %(channel)s %(update_id)s %(user)s",
-                                                  timestamp="time", json_ensure_ascii=False))
+        handler.setFormatter(json_formatter("%(message)s %(channel)s %(update_id)s %(user)s"))
     else:
         handler.setFormatter(MaskingFormatter(TEXT_FORMAT))
     handler.addFilter(ContextFilter())
