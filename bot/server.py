@@ -54,6 +54,8 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     status.setup(app, services)  # /, /readyz, /metrics, /admin/funnel.svg (bot/status.py)
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
+    app.on_shutdown.append(services.handoff.drain)  # user messages still queued for the desk
+
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         yield
         await services.close()

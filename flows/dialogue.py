@@ -15,7 +15,7 @@ from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
-from flows.base import Flow, Question
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
 from flows.understanding import Understander, Understanding
 
 MENU_STATE = "menu"
@@ -81,7 +81,8 @@ class Dialogue:
         first_contact = s.state is None
         if first_contact:
             s.state = MENU_STATE
-        if msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at:
+        if (msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at
+                and not self._detail_button_current(s, msg)):
             out.intent = "stale"
             out.say("common-stale-button")
             self._reprompt(s, out)
@@ -114,6 +115,10 @@ class Dialogue:
         value = self._option_by_number(s, text)
         if value is not None:
             return self._choose(s, value, out)
+        if self._outcome(s) is not None and not s.pending:
+            value = self.nlu.match_choice(text, "_detail", self._labelled_details(s))
+            if value is not None:
+                return self._choose(s, value, out)
         if s.pending:
             yes_no = self.nlu.match_choice(text, "_confirm", self._labelled(s, ["yes", "no"]))
             if yes_no is not None:
@@ -140,13 +145,16 @@ class Dialogue:
             return self._command(s, value[4:], out)
         if value.startswith("faq:"):
             return self._faq(s, value[4:], out)
+        if value.startswith(DETAIL_PREFIX):
+            return self._detail(s, value[len(DETAIL_PREFIX):], out)
         if value.startswith("flow:"):
             name, _, query = value[5:].partition("?")
             # Slots an FAQ question already revealed ("断交两个月…") carry over into the errand it offers.
             context = dict(s.slots) if s.state == FAQ_STATE else {}
             entry = next((m for m in self.menu if m.key == name), None)
             if entry is not None:
-                return self._start_flow(s, entry.flow, {**context, **entry.prefill, **dict(parse_qsl(query))}, out)
+                return self._start_flow(s, entry.flow, {**context, **entry.prefill, **dict(parse_qsl(query))}, out,
+                                        title=entry.label)
             if name in self.flows:
                 return self._start_flow(s, name, {**context, **dict(parse_qsl(query))}, out)
         if value in ("yes", "no") and s.pending:
@@ -168,14 +176,18 @@ class Dialogue:
         flow = self.flows.get(s.flow or "")
         return flow.questions.get(s.state or "") if flow else None
 
-    def _start_flow(self, s: Session, name: str, prefill: Mapping[str, Any], out: _Out) -> None:
+    def _start_flow(self, s: Session, name: str, prefill: Mapping[str, Any], out: _Out,
+                    title: str | None = None) -> None:
+        """Start ``name`` (``title``: the menu entry's own name, e.g. 医保卡激活 rather than the flow's)."""
         flow = self.flows[name]
         self._push(s)
         s.flow, s.slots, s.pending, s.misunderstood = name, dict(prefill), None, 0
         s.data["answered"] = 0
         out.intent = name
-        out.say("common-flow-start", title=Text(flow.title))
-        self._enter(s, flow.settle(flow.start, s.slots), out)
+        state = flow.settle(flow.start, s.slots)
+        if state in flow.questions:  # guidance reached at once is the whole first screen: no "I will ask…"
+            out.say("common-flow-start", title=Text(title or flow.title))
+        self._enter(s, state, out)
 
     def _answer(self, s: Session, q: Question, value: str, out: _Out, text: str = "") -> None:
         flow = self.flows[s.flow]  # type: ignore[index]
@@ -204,18 +216,45 @@ class Dialogue:
         s.state = state
         if state in flow.questions:
             return self._ask(s, flow.questions[state], out)
+        # The first screen: verdict, where to go, first steps; the rest is one tap away (details).
         outcome = flow.outcomes[state]
+        s.data["outcome_at"] = [s.flow, state, s.step]  # buttons drawn from now on belong to this guidance
         out.texts.extend(outcome.render(s.slots))
         out.say("common-local-rules")
-        out.say("common-footer")
+        if outcome.health:
+            out.say("common-footer")
         self._offer(s, self._after_outcome(flow, s), out)
 
-    def _after_outcome(self, flow: Flow, s: Session) -> list[Option]:
-        return list(flow.outcomes[s.state].options(s.slots)) or [  # type: ignore[index]
-            Option("cmd:menu", Text("opt-menu")),
-            Option("cmd:handoff", Text("opt-handoff")),
-            Option("cmd:exit", Text("opt-exit")),
-        ]
+    def _after_outcome(self, flow: Flow, s: Session, shown: str | None = None) -> list[Option]:
+        """The detail sections not on screen, then the outcome's own options (by default 主菜单 and 转人工)."""
+        outcome = flow.outcomes[s.state]  # type: ignore[index]
+        return [*outcome.detail_options(s.slots, shown), *(outcome.options(s.slots) or AFTER_GUIDANCE)]
+
+    def _outcome(self, s: Session) -> Outcome | None:
+        """The guidance on screen, when the session is at an outcome."""
+        flow = self.flows.get(s.flow or "")
+        return flow.outcomes.get(s.state or "") if flow else None
+
+    def _detail(self, s: Session, key: str, out: _Out) -> None:
+        """Show one section of the guidance on screen; the state, slots and history stay as they are,
+        so the same tap twice shows the same section twice and never moves the conversation on."""
+        outcome = self._outcome(s)
+        texts = outcome.section(key, s.slots) if outcome is not None else []
+        if not texts:  # a section of guidance that is no longer on screen
+            out.intent = "stale"
+            out.say("common-stale-button")
+            return self._reprompt(s, out)
+        out.intent = s.flow
+        s.misunderstood = 0
+        out.texts.extend(texts)
+        self._offer(s, self._after_outcome(self.flows[s.flow], s, shown=key), out)  # type: ignore[index]
+
+    def _detail_button_current(self, s: Session, msg: Incoming) -> bool:
+        """A detail button of the guidance still on screen stays good after other details were opened
+        (a tap only shows text), so an older keyboard of the same guidance is not stale."""
+        at = s.data.get("outcome_at")
+        return (bool(msg.payload) and msg.payload.startswith(DETAIL_PREFIX) and isinstance(at, list)
+                and at[:2] == [s.flow, s.state] and msg.button_step is not None and msg.button_step >= at[2])
 
     def _ask(self, s: Session, q: Question, out: _Out) -> None:
         out.say(q.prompt)
@@ -313,7 +352,8 @@ class Dialogue:
         s.state, s.slots = FAQ_STATE, dict(context or {})
         self._say_faq(faq_id, out)
         out.say("common-local-rules")
-        out.say("common-footer")
+        if faqs[faq_id].health:
+            out.say("common-footer")
         self._offer(s, [*faqs[faq_id].follow_up, Option(FAQ_LIST, Text("opt-faq-more")),
                         Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))], out)
 
@@ -372,7 +412,6 @@ class Dialogue:
             s.flow, s.state, s.slots, s.history, s.misunderstood = None, CLOSED_STATE, {}, [], 0
             out.say("common-goodbye", hotline=self.hotline)
             out.say("common-local-rules")
-            out.say("common-footer")
             return self._offer(s, [Option("cmd:menu", Text("opt-menu"))], out)
         if cmd == "handoff":
             out.intent = "handoff"
@@ -429,6 +468,15 @@ class Dialogue:
         return [
             (c.value, [self.tr.text(Text(c.label), loc) for loc in (s.locale, self.default_locale)])
             for c in q.visible(s.slots)
+        ]
+
+    def _labelled_details(self, s: Session) -> list[tuple[str, list[str]]]:
+        outcome = self._outcome(s)
+        if outcome is None:
+            return []
+        return [
+            (d.value, [self.tr.text(Text(d.label), loc) for loc in (s.locale, self.default_locale)])
+            for d, _ in outcome.sections(s.slots)
         ]
 
     def _labelled_menu(self, s: Session) -> list[tuple[str, list[str]]]:
