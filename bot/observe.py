@@ -243,22 +243,23 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
     open_, claim, reply, close = service.open, service.claim, service.reply, service.close
     tickets = "bot:handoff:ticket:"
 
-    async def opened(session: Session, msg: Incoming, reason: str) -> Any:
+    # *args/**kwargs: the wrappers pass through whatever the service's methods take (they evolve).
+    async def opened(*args: Any, **kwargs: Any) -> Any:
         started = service.clock()
-        ticket, position = await open_(session, msg, reason)
+        ticket, position = await open_(*args, **kwargs)
         if ticket.created_at >= started:
             metrics.handoff_tickets.labels("opened").inc()
         return ticket, position
 
-    async def claimed(ticket_id: str, operator: str) -> str:
+    async def claimed(ticket_id: str, *args: Any, **kwargs: Any) -> str:
         before = await service.redis.hget(f"{tickets}{ticket_id}", "status")
-        result = await claim(ticket_id, operator)
+        result = await claim(ticket_id, *args, **kwargs)
         if result == "ok" and before == "queued":
             metrics.handoff_tickets.labels("claimed").inc()
         return result
 
-    async def replied(ticket_id: str, operator: str, text: str) -> str:
-        result = await reply(ticket_id, operator, text)
+    async def replied(ticket_id: str, *args: Any, **kwargs: Any) -> str:
+        result = await reply(ticket_id, *args, **kwargs)
         if result in ("delivered", "queued_outbox"):
             now = service.clock()
             key = f"{tickets}{ticket_id}"
@@ -268,9 +269,9 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
                     metrics.handoff_first_reply.observe(max(0.0, now - float(created)))
         return result
 
-    async def closed(ticket_id: str, by: str, reason: str = "operator") -> bool:
-        done = await close(ticket_id, by, reason)
-        if done:
+    async def closed(*args: Any, **kwargs: Any) -> Any:
+        done = await close(*args, **kwargs)
+        if done:  # "" / False: nothing was open to close
             metrics.handoff_tickets.labels("closed").inc()
         return done
 
