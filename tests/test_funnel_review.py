@@ -128,7 +128,7 @@ async def test_funnel_events_are_bounded_and_expire(redis):
     assert int(first.split("-")[0]) > old_ms + 200
 
 
-async def test_review_queue_is_masked_and_bounded(redis):
+async def test_review_queue_is_bounded_in_size_and_age(redis):
     q = ReviewQueue(redis, max_items=3, max_age_days=1, key=f"test:review:{uuid.uuid4().hex[:8]}")
     now = time.time()
     pipe = redis.pipeline(transaction=False)
