@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: run chat test bench redis-server clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing dependencies into $(VENV) (first run, or pyproject.toml changed): about 1-2 minutes, once."
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@rm -f $(VENV)/.installed-*; touch $@
