@@ -52,6 +52,8 @@ MAX_BODY = 64 * 1024
 PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
 # customer-service messages only within 48 h of the user's last message: "response out of time limit"
 OUT_OF_WINDOW = 45015
+# api freq out of limit / out of response count limit (customer-service messages per user are capped)
+QUOTA = (45009, 45047)
 
 
 class BadRequest(Exception):
@@ -352,7 +354,8 @@ class WeChatChannel:
             try:
                 await self.cs.send_text(openid, chunk)
             except WeChatClientException as e:
-                reason = {OUT_OF_WINDOW: "window_expired", UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
+                reason = {OUT_OF_WINDOW: "window_expired", UNAUTHORIZED: "unsupported",
+                          **dict.fromkeys(QUOTA, "quota")}.get(e.errcode, "error")
                 raise DeliveryFailed(reason, f"errcode {e.errcode}") from e
             except TokenUnavailable as e:
                 raise DeliveryFailed("error", str(e)) from e

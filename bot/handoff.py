@@ -11,7 +11,8 @@ one ticket get one winner). Explicit mappings in Redis, never parsed from messag
     bot:handoff:topic:<thread id>    STRING desk forum topic → ticket id
     bot:handoff:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
     bot:handoff:log:<id>             LIST   the transcript, PII masked
-    bot:handoff:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
+    bot:handoff:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console)
+    bot:handoff:events               PUBSUB a ticket id whenever the ticket changes (the web console listens)
 
 While a ticket is open the bot stays silent and relays (the engine middleware below runs before the
 dialogue, under the user's lock); on close the user gets a closing line and is back with the bot, with
@@ -40,11 +41,12 @@ log = logging.getLogger(__name__)
 P = "bot:handoff:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
 POINTER_TTL = 7 * 24 * 3600
+EVENTS = f"{P}events"  # pub/sub: the id of a ticket whose status or transcript just changed
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
 
 
 class DeliveryFailed(Exception):
-    """A message could not reach the user. ``reason``: window_expired | blocked | unsupported | error."""
+    """A message could not reach the user. ``reason``: window_expired | quota | blocked | unsupported | error."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
@@ -294,7 +296,7 @@ class HandoffService:
 
     async def _deliver(self, ticket: Ticket, text: str) -> str:
         sender = self.senders.get(ticket.channel)
-        if sender is None:  # console / web: picked up with the user's next message
+        if sender is None:  # console: picked up with the user's next message
             await self.redis.rpush(f"{P}outbox:{ticket.channel}:{ticket.user_id}", text)
             return "queued_outbox"
         try:
@@ -311,6 +313,8 @@ class HandoffService:
             "window_expired": "⚠ not delivered: WeChat's 48-hour customer-service window has passed; "
                               "the user must write again before they can be answered.",
             "blocked": "⚠ not delivered: the user has blocked the bot.",
+            "quota": "⚠ not delivered: WeChat's customer-service message quota for this user is used up; "
+                     "wait for the user to write again.",
         }.get(reason, f"⚠ not delivered ({reason}).")
 
     async def take_outbox(self, channel: str, user_id: str) -> list[str]:
@@ -323,7 +327,11 @@ class HandoffService:
 
     async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
-        await self.redis.rpush(f"{P}log:{ticket_id}", entry)
+        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once.
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.rpush(f"{P}log:{ticket_id}", entry)
+        pipe.publish(EVENTS, ticket_id)
+        await pipe.execute()
 
 
 class HandoffMiddleware:
