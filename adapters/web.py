@@ -96,36 +96,42 @@ class Hub:
         self.channel = channel
         self.waiters: dict[str, set[asyncio.Event]] = {}
         self.task: asyncio.Task | None = None
+        self.closing = False  # set at shutdown: open event streams end instead of holding the server up
 
     async def start(self, app: web.Application | None = None) -> None:
         self.task = asyncio.create_task(self._listen())
 
     async def stop(self, app: web.Application | None = None) -> None:
-        if self.task is not None:
-            self.task.cancel()
-            await asyncio.gather(self.task, return_exceptions=True)
+        self.closing = True
         for events in self.waiters.values():
             for e in events:
                 e.set()
+        if self.task is not None:
+            # The listener sees `closing` within a second. Cancelling it mid-read is only the fallback: the
+            # embedded store's pub/sub can swallow a cancellation that lands inside its read timeout.
+            await asyncio.wait({self.task}, timeout=3)
+            if not self.task.done():
+                self.task.cancel()
 
     async def _listen(self) -> None:
         backoff = 0.5
-        while True:
+        while not self.closing:
             pubsub = self.services.redis.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(self.channel)
                 backoff = 0.5
-                async for note in pubsub.listen():
-                    if note.get("type") == "message":
+                while not self.closing:
+                    note = await pubsub.get_message(timeout=1.0)
+                    if note is not None and note.get("type") == "message":
                         self.notify(str(note["data"]))
             except asyncio.CancelledError:
-                await pubsub.aclose()
                 raise
             except Exception as e:  # Redis away: streams fall back to their timeout until it is back
                 log.warning("%s: subscription lost (%s); again in %.1fs", self.channel, e, backoff)
-                await pubsub.aclose()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 30)
+            finally:
+                await _close(pubsub)
 
     def notify(self, key: str) -> None:
         for k in (key, "*"):
@@ -143,6 +149,14 @@ class Hub:
             events.discard(event)
             if not events:
                 del self.waiters[key]
+
+
+async def _close(pubsub: Any) -> None:
+    # Bounded: the embedded store's pub/sub can wait forever for the reader that was just cancelled.
+    try:
+        await asyncio.wait_for(pubsub.aclose(), 1.0)
+    except (asyncio.TimeoutError, OSError, ConnectionError):
+        pass
 
 
 async def wait_for(event: asyncio.Event, timeout: float) -> None:
@@ -267,7 +281,7 @@ class WebChat:
         wake = self.hub.listen(browser)
         try:
             async with sse_response(request, headers={"Cache-Control": "no-store"}) as resp:
-                while resp.is_connected():
+                while resp.is_connected() and not self.hub.closing:
                     wake.clear()
                     for entry in await self.entries(browser, after):
                         await resp.send(json.dumps(entry, ensure_ascii=False), id=entry["id"])

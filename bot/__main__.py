@@ -86,6 +86,24 @@ def cmd_flows_diagram(args: argparse.Namespace) -> None:
         print(f"updated the diagrams in {readme}")
 
 
+def cmd_operator_hash(args: argparse.Namespace) -> None:
+    """Print an OPERATOR_ACCOUNTS entry: the name and an argon2 hash of a password typed twice (or piped)."""
+    import getpass
+    import json
+
+    from argon2 import PasswordHasher
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            sys.exit("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        sys.exit("use a password of at least 8 characters")
+    print(json.dumps({args.name: PasswordHasher().hash(password)}))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
@@ -114,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
     poll = sub.add_parser("poll", help="run the Telegram bot by long polling (no webhook, no public URL)")
     poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")
     poll.set_defaults(func=cmd_poll)
+
+    op_hash = sub.add_parser("operator-hash", help="print an OPERATOR_ACCOUNTS entry for the web console")
+    op_hash.add_argument("name", help="the operator's sign-in name")
+    op_hash.set_defaults(func=cmd_operator_hash)
 
     from bot.announcements.cli import add_parsers as add_announcement_parsers
 

@@ -50,6 +50,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
 
     if operator_api.setup(app, services):
         log.info("operator API at /operator/tickets (Bearer OPERATOR_API_TOKEN)")
+    from adapters import web_console
+
+    if web_console.setup(app, services):
+        log.info("operator console at /console")
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
