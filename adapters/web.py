@@ -97,6 +97,7 @@ class Hub:
         self.waiters: dict[str, set[asyncio.Event]] = {}
         self.task: asyncio.Task | None = None
         self.closing = False  # set at shutdown: open event streams end instead of holding the server up
+        self.stop_channel = f"{channel}:stop:{secrets.token_hex(8)}"
 
     async def start(self, app: web.Application | None = None) -> None:
         self.task = asyncio.create_task(self._listen())
@@ -107,8 +108,12 @@ class Hub:
             for e in events:
                 e.set()
         if self.task is not None:
-            # The listener sees `closing` within a second. Cancelling it mid-read is only the fallback: the
-            # embedded store's pub/sub can swallow a cancellation that lands inside its read timeout.
+            # Wake the listener through its private channel so that it sees `closing` and ends. Cancelling it
+            # mid-read is only the fallback: the embedded store's pub/sub can swallow such a cancellation.
+            try:
+                await self.services.redis.publish(self.stop_channel, "stop")
+            except Exception:  # Redis away: the listener's read times out within a second anyway
+                pass
             await asyncio.wait({self.task}, timeout=3)
             if not self.task.done():
                 self.task.cancel()
@@ -118,11 +123,11 @@ class Hub:
         while not self.closing:
             pubsub = self.services.redis.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(self.channel)
+                await pubsub.subscribe(self.channel, self.stop_channel)
                 backoff = 0.5
                 while not self.closing:
                     note = await pubsub.get_message(timeout=1.0)
-                    if note is not None and note.get("type") == "message":
+                    if note is not None and note.get("type") == "message" and note["channel"] == self.channel:
                         self.notify(str(note["data"]))
             except asyncio.CancelledError:
                 raise

@@ -13,7 +13,7 @@ the same code as the JSON API (bot/operator_api.py).
     GET  /console/api/events               Server-Sent Events: the id of each ticket that changed
 
 Accounts come from OPERATOR_ACCOUNTS (JSON ``{"name": "<argon2 hash>"}``; `python -m bot operator-hash NAME`
-prints one). Failed sign-ins are counted per address and per name in Redis (a fixed 15-minute window: two
+prints one). Failed sign-ins are counted per name (CONSOLE_SIGNIN_LIMIT) and per address (5× that) in Redis (a fixed 15-minute window: two
 INCRs, which every worker shares — a library limiter would need a connection of its own besides the
 embedded store). Every form carries a CSRF token: before sign-in one bound to a signed cookie (double
 submit), after it the one kept with the operator's session in Redis (synchronizer token).
@@ -45,6 +45,7 @@ COOKIE = "yb_console"
 PRE_COOKIE = "yb_console_pre"
 SESSION_TTL = 12 * 3600
 LIMIT_WINDOW = 15 * 60
+ADDRESS_FACTOR = 5  # failed sign-ins allowed per address = this × those allowed per name
 P = "bot:console:"
 CONSOLE_STRINGS = (
     "desk-title", "desk-signout", "desk-queue", "desk-queue-empty", "desk-claim", "desk-pick",
@@ -134,8 +135,9 @@ class Console:
         if expected is None or not hmac.compare_digest(str(form.get("csrf", "")), expected):
             return await self._signin_page(request, self.t("desk-form-expired"), 403, username)
         keys = [f"{P}fail:addr:{request.remote or '-'}", f"{P}fail:name:{username.lower()}"]
-        counts = await self.redis.mget(keys)
-        if any(int(c or 0) >= self.limit for c in counts):
+        by_address, by_name = (int(c or 0) for c in await self.redis.mget(keys))
+        # An office shares one address: it may fail more often than one name before it is held back.
+        if by_name >= self.limit or by_address >= self.limit * ADDRESS_FACTOR:
             return await self._signin_page(request, self.t("desk-signin-limited"), 429, username)
         if not await self._verify(username, password):
             pipe = self.redis.pipeline(transaction=True)

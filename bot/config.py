@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     operator_accounts: dict[str, SecretStr] = Field(
         default_factory=dict,
         description='console sign-ins as JSON {"name": "<argon2 hash>"}; `python -m bot operator-hash NAME` makes one')
-    console_signin_limit: int = Field(10, ge=1, description="failed console sign-ins per address and per name in 15 min")
+    console_signin_limit: int = Field(10, ge=1, description="failed console sign-ins per name in 15 min (5× per address)")
 
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
