@@ -1,6 +1,6 @@
 """The resident web chat and the operator console in real Chromium at a phone's 375×667 viewport.
 
-One browser for the whole session; each test opens its own contexts (separate cookie jars), so the resident
+One browser for all of them; each test opens its own contexts (separate cookie jars), so the resident
 and the operator are two independent browsers as far as the bot can tell. Every wait is on a condition
 (Playwright's ``expect``), never a fixed sleep.
 """
@@ -32,8 +32,10 @@ def live(redis_url: str) -> Iterator[LiveServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """One Chromium for all the browser tests (they live in this module). Playwright's sync API runs an
+    event loop of its own in this thread, so it must be gone before the suite's asyncio tests run."""
     path = chromium_path()
     if path is None:
         pytest.fail("Chromium is not installed: `make test` installs Debian's chromium and chromium-driver")
