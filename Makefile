@@ -33,10 +33,11 @@ redis-server:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server; fi; }
 
-# The browser tests drive Debian's Chromium with Playwright (executable_path: no browser download); a CJK font
-# makes the screenshots readable. Installed when missing, like redis-server.
+# The browser tests drive Debian's Chromium with Playwright (executable_path: no browser download); a CJK and
+# an emoji font make the screenshots readable. Installed when missing, like redis-server.
 CHROMIUM_PKGS := $(shell command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || echo chromium chromium-driver) \
-	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-wqy-microhei)
+	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-wqy-microhei) \
+	$(shell fc-list 2>/dev/null | grep -qi emoji || echo fonts-noto-color-emoji)
 chromium:
 	@test -z "$(strip $(CHROMIUM_PKGS))" || { \
 	  echo "installing $(strip $(CHROMIUM_PKGS)) from Debian's packages for the browser tests"; \

@@ -52,7 +52,8 @@ CONSOLE_STRINGS = (
     "desk-context", "desk-flow", "desk-state", "desk-slots", "desk-transcript", "desk-reply",
     "desk-reply-placeholder", "desk-send", "desk-quick-replies", "desk-close",
     "desk-closing-placeholder", "desk-flag-window-expired", "desk-flag-quota", "desk-flag-blocked",
-    "desk-who-user", "desk-who-operator", "desk-who-system",
+    "desk-who-user", "desk-who-operator", "desk-who-system", "desk-status-queued", "desk-status-assigned",
+    "desk-status-closed",
 )
 # Sentences with a parameter go to the page with a {name} slot that the script fills in.
 CONSOLE_TEMPLATES = {

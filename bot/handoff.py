@@ -109,12 +109,13 @@ class Ticket:
         return {**self.to_hash(), "created_at": self.created_at, "context": self.context}
 
 
-# KEYS: ticket, queue  ARGV: id, operator → 'ok' | 'taken:<op>' | 'closed' | 'missing'
+# KEYS: ticket, queue  ARGV: id, operator → 'ok' | 'mine' (already this operator's) | 'taken:<op>' | 'closed' | 'missing'
 _CLAIM = """
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return 'missing' end
 if st == 'closed' then return 'closed' end
 local op = redis.call('HGET', KEYS[1], 'operator')
+if st == 'assigned' and op == ARGV[2] then return 'mine' end
 if st == 'assigned' and op ~= ARGV[2] then return 'taken:' .. op end
 redis.call('HSET', KEYS[1], 'status', 'assigned', 'operator', ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -260,7 +261,7 @@ class HandoffService:
         result = await self._claim(keys=[f"{P}ticket:{ticket_id}", f"{P}queue"], args=[ticket_id, operator])
         if result == "ok":
             await self._log(ticket_id, "system", f"claimed by {operator}")
-        return result
+        return "ok" if result == "mine" else result  # each reply claims: log the first claim only
 
     async def reply(self, ticket_id: str, operator: str, text: str) -> str:
         """Relay an operator's text to the user: 'delivered' | 'queued_outbox' | 'closed' | 'missing' |

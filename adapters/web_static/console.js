@@ -71,7 +71,7 @@
     var tk = d.ticket;
     $("pick").hidden = true;
     $("detail").hidden = false;
-    $("ticket-title").textContent = "#" + tk.id + " · " + tk.channel + " · " + tk.status +
+    $("ticket-title").textContent = "#" + tk.id + " · " + tk.channel + " · " + t("desk-status-" + tk.status) +
       (tk.operator ? " · " + t("desk-claimed-by", { operator: tk.operator }) : "");
     var flags = $("flags");
     flags.textContent = "";
