@@ -171,6 +171,11 @@ async def wait_for(event: asyncio.Event, timeout: float) -> None:
         pass
 
 
+def script_json(data: Any) -> str:
+    """JSON to embed in a <script type="application/json"> element: no "</" can close the element early."""
+    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+
 def page(template: str, *, csp: str = CSP, status: int = 200, frame: str = "'none'", **context: Any) -> web.Response:
     html = TEMPLATES.get_template(template).render(**context)
     resp = web.Response(text=html, content_type="text/html", status=status)
@@ -226,7 +231,7 @@ class WebChat:
         locale = await self._session_locale(browser)
         s = strings(self.services, CHAT_STRINGS)
         resp = page("chat.html", t=s[locale], locale=locale,
-                    config=json.dumps({"locale": locale, "strings": s}, ensure_ascii=False))
+                    config=script_json({"locale": locale, "strings": s}))
         if browser is None:
             await self.set_cookie(resp, uuid.uuid4().hex)
         return resp

@@ -33,7 +33,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from itsdangerous import BadSignature
 
-from adapters.web import Hub, Secret, page, wait_for
+from adapters.web import Hub, Secret, page, script_json, wait_for
 from bot.handoff import EVENTS
 from bot.messages import Text
 from bot.operator_ops import OperatorOps, http_status
@@ -116,7 +116,7 @@ class Console:
         strings.update({i: self.t(i, **{p: "{" + p + "}"}) for i, p in CONSOLE_TEMPLATES.items()})
         config = {"csrf": session["csrf"], "operator": session["operator"], "strings": strings}
         return page("console.html", locale=self.locale, t=strings, operator=session["operator"], csrf=session["csrf"],
-                    config=json.dumps(config, ensure_ascii=False))
+                    config=script_json(config))
 
     async def _signin_page(self, request: web.Request, error: str = "", status: int = 200,
                            username: str = "") -> web.Response:
