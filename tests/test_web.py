@@ -311,3 +311,18 @@ async def test_console_events_announce_ticket_changes(client):
     await asyncio.wait_for(changed(), 10)
     assert time.monotonic() - start < 10
     stream.close()
+
+
+def test_operator_hash_prints_an_accounts_entry(monkeypatch, capsys):
+    import io
+
+    from bot.__main__ import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long passphrase\n"))
+    main(["operator-hash", "dora"])
+    entry = json.loads(capsys.readouterr().out)
+    assert list(entry) == ["dora"] and entry["dora"].startswith("$argon2id$")
+    assert PasswordHasher().verify(entry["dora"], "a long passphrase")
+    monkeypatch.setenv("OPERATOR_ACCOUNTS", json.dumps(entry))  # as .env or the environment holds it
+    settings = make_settings()
+    assert settings.operator_accounts["dora"].get_secret_value() == entry["dora"]
