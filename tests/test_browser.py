@@ -17,6 +17,7 @@ from tests.conftest import make_settings
 
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency: make test")
 expect = playwright_api.expect
+expect.set_options(timeout=15_000)  # a condition, not a sleep: generous for a loaded 2-core machine
 
 OPERATOR, PASSWORD = "alice", "correct horse battery"
 # Cheap argon2 parameters keep sign-in fast in tests; verification reads them from the hash itself.
@@ -47,7 +48,7 @@ def browser() -> Iterator[object]:
 
 def phone(browser, live: LiveServer, requests: list[str] | None = None):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(15_000)
     page = context.new_page()
     if requests is not None:
         page.on("request", lambda r: requests.append(r.url))
