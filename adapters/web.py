@@ -232,8 +232,8 @@ class WebChat:
         s = strings(self.services, CHAT_STRINGS)
         resp = page("chat.html", t=s[locale], locale=locale,
                     config=script_json({"locale": locale, "strings": s}))
-        if browser is None:
-            await self.set_cookie(resp, uuid.uuid4().hex)
+        # (Re)issued on every page load: the cookie lives as long as the session it names.
+        await self.set_cookie(resp, browser or uuid.uuid4().hex)
         return resp
 
     async def history(self, request: web.Request) -> web.Response:

@@ -118,6 +118,9 @@ async def test_a_retried_message_is_answered_once(client):
     assert sum(1 for e in history if e.get("mid") == body["id"]) == 2  # the message and one answer
     _, turn = await say(client, text="1")
     assert "是哪种重复" in turn["entries"][-1]["text"]  # the next question: the retry did not skip one
+    await client.get("/web")  # a reload re-issues the cookie for the same conversation
+    again = (await (await client.get("/web/api/history")).json())["entries"]
+    assert again[-1]["id"] == turn["entries"][-1]["id"]
 
 
 async def test_numbers_are_masked_before_they_are_stored(client):
