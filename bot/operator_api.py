@@ -10,7 +10,7 @@ Answers: 200 done; 401 no token; 403 wrong token; 404 no such ticket; 409 closed
 422 bad body; 502 the reply could not reach the user (``result`` says why, e.g. ``window_expired``);
 503 the user's messages are being handled right now (``busy``): try again. A close with a ``text`` answers
 ``{"result": "ok", "text": "delivered" | "queued_outbox" | "window_expired" | …}``.
-Tickets carry ``waiting`` (seconds) and ``flags`` (WeChat's 48-hour window, failed deliveries). The
+Tickets carry ``waited`` (seconds in the queue) and ``flags`` (WeChat's 48-hour window, failed deliveries). The
 operations themselves are `bot.operator_ops.OperatorOps`, which the web console (/console) calls too.
 """
 from __future__ import annotations

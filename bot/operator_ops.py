@@ -50,7 +50,7 @@ class OperatorOps:
 
     def view(self, ticket: Ticket, transcript: list[dict[str, Any]], now: float) -> dict[str, Any]:
         last_user = max((e["at"] for e in transcript if e.get("who") == "user"), default=ticket.created_at)
-        return {**ticket.public(), "waiting": max(0.0, now - ticket.created_at), "last_user_at": last_user,
+        return {**ticket.public(), "waited": max(0.0, now - ticket.created_at), "last_user_at": last_user,
                 "flags": flags(ticket, transcript, last_user, now)}
 
     def quick_replies(self, locale: str) -> list[dict[str, str]]:

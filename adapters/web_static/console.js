@@ -57,7 +57,7 @@
       b.setAttribute("data-ticket", tk.id);
       if (tk.id === current) b.className = "current";
       b.appendChild(el("span", "line top-line", "#" + tk.id + " · " + tk.channel + " · " +
-        t("desk-waiting", { minutes: Math.floor(tk.waiting / 60) })));
+        t("desk-waiting", { minutes: Math.floor(tk.waited / 60) })));
       b.appendChild(el("span", "line", where(tk.context) + " · " + slots(tk.context)));
       if (tk.operator) b.appendChild(el("span", "line", t("desk-claimed-by", { operator: tk.operator })));
       tk.flags.forEach(function (f) { b.appendChild(el("span", "badge", flagText(f))); });
