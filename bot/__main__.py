@@ -8,7 +8,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.privacy import configure_logging
+from bot.logs import configure_logging
 
 
 def _settings(**overrides: object) -> Settings:
@@ -30,16 +30,19 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _prefork(settings, args.workers)
 
 
-def _serve(settings: Settings, *, reuse_port: bool) -> None:
+def _serve(settings: Settings, *, reuse_port: bool, announce: bool = True) -> None:
     import logging
 
     from aiohttp import web
 
     from bot.server import create_app
+    from bot.status import banner
 
+    app = create_app(settings)
     # The access log costs a record per request; it is kept at LOG_LEVEL=DEBUG only.
     access = logging.getLogger("aiohttp.access")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None,
+    web.run_app(app, host=settings.host, port=settings.port,
+                print=(lambda _: print(banner(app, settings), flush=True)) if announce else None,
                 access_log=access if access.isEnabledFor(logging.DEBUG) else None, reuse_port=reuse_port)
 
 
@@ -54,8 +57,8 @@ def _prefork(settings: Settings, workers: int) -> None:
     import signal
 
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_serve, args=(settings,), kwargs={"reuse_port": True}, name=f"worker-{i + 1}")
-             for i in range(workers)]
+    procs = [ctx.Process(target=_serve, args=(settings,), kwargs={"reuse_port": True, "announce": i == 0},
+                         name=f"worker-{i + 1}") for i in range(workers)]
     for p in procs:
         p.start()
 
@@ -141,6 +144,24 @@ def cmd_flows_diagram(args: argparse.Namespace) -> None:
         print(f"updated the diagrams in {readme}")
 
 
+def cmd_operator_hash(args: argparse.Namespace) -> None:
+    """Print an OPERATOR_ACCOUNTS entry: the name and an argon2 hash of a password typed twice (or piped)."""
+    import getpass
+    import json
+
+    from argon2 import PasswordHasher
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            sys.exit("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        sys.exit("use a password of at least 8 characters")
+    print(json.dumps({args.name: PasswordHasher().hash(password)}))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
@@ -172,6 +193,14 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")
     poll.set_defaults(func=cmd_poll)
 
+    from bot.opscli import add_parsers as add_ops_parsers
+
+    add_ops_parsers(sub)  # `report funnel` and `review export|check`
+
+    op_hash = sub.add_parser("operator-hash", help="print an OPERATOR_ACCOUNTS entry for the web console")
+    op_hash.add_argument("name", help="the operator's sign-in name")
+    op_hash.set_defaults(func=cmd_operator_hash)
+
     from bot.announcements.cli import add_parsers as add_announcement_parsers
 
     add_announcement_parsers(sub)  # `announce …` and `worker`
@@ -181,11 +210,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     level = args.log_level or Settings.model_fields["log_level"].default
+    fmt = Settings.model_fields["log_format"].default
     try:
-        level = args.log_level or Settings().log_level
+        env = Settings()
+        level, fmt = args.log_level or env.log_level, env.log_format
     except ValidationError:
         pass
-    configure_logging(level)
+    configure_logging(level, fmt)
     quiet_per_message_loggers()
     args.func(args)
 

@@ -20,7 +20,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _pid_server(settings, *, reuse_port: bool) -> None:  # type: ignore[no-untyped-def]
+def _pid_server(settings, *, reuse_port: bool, **kw) -> None:  # type: ignore[no-untyped-def]
     """Stands in for the bot's app in the workers: answers with the pid of the process that served."""
     from aiohttp import web
 

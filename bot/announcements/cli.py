@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -69,6 +70,14 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
                     for a in items]
             _print(items, args.json, "\n".join(rows) or "no announcements")
             return 0
+        if args.action == "status" and args.id is None:
+            ws, now = await store.workers(), time.time()
+            rows = [f"{w['name']:<32} alive, last beat {now - w.get('at', now):.1f} s ago, up "
+                    f"{now - w.get('started', now):.0f} s, sent {w.get('sent', 0)}, failed {w.get('failed', 0)}, "
+                    f"unknown {w.get('unknown', 0)}" for w in ws]
+            _print(ws, args.json, "\n".join([f"{len(ws)} worker(s) alive", *rows]) if ws else
+                   "no worker is alive: start one with `python -m bot worker`")
+            return 0
         if args.action == "status":
             r = await store.report(args.id)
             if r is None:
@@ -118,8 +127,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                                              "without it, the same text, target and --at within 10 minutes count "
                                              "as a repeat")
 
-    s = acts.add_parser("status", help="delivery report: sent, failed with reasons, unknown, pending")
-    s.add_argument("id")
+    s = acts.add_parser("status", help="delivery report: sent, failed with reasons, unknown, pending; "
+                                       "without an id: which workers are alive")
+    s.add_argument("id", nargs="?")
     lst = acts.add_parser("list", help="recent announcements")
     lst.add_argument("--limit", type=int, default=20)
     x = acts.add_parser("cancel", help="stop an announcement (targets not yet sent stay pending)")

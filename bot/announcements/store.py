@@ -283,6 +283,23 @@ class Store:
     def worker_key(self, worker: str) -> str:
         return f"{self.p}:w:{worker}"
 
+    async def workers(self) -> list[dict[str, Any]]:
+        """Running workers, from their heartbeat keys (a key expires when its worker stops beating)."""
+        keys = [k async for k in self.redis.scan_iter(match=self.worker_key("*"), count=500)]
+        values = await self.redis.mget(keys) if keys else []
+        out = []
+        for key, value in zip(keys, values, strict=True):
+            if value is None:
+                continue
+            try:
+                beat = json.loads(value)
+            except ValueError:
+                beat = {}
+            if not isinstance(beat, dict):
+                beat = {}
+            out.append({"name": key[len(self.worker_key("")):], **beat})
+        return sorted(out, key=lambda w: w["name"])
+
     # -- announcements ------------------------------------------------------------------------------
     async def create(self, target: TargetSpec, *, text: str = "", locale_id: str = "", at: float | None = None,
                      created_by: str = "cli", idempotency_key: str | None = None,
