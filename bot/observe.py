@@ -214,13 +214,13 @@ def instrument_engine(engine: Any, observer: Observer) -> None:
     """Wrap ``engine.handle`` (the adapters' one entry point) with logging context, timing and observation."""
     inner = engine.handle
 
-    async def handle(msg: Incoming) -> Turn:
+    async def handle(msg: Incoming, **kw: Any) -> Turn:  # kw: Engine.handle's options (claim=…)
         box: list[Step] = []
         step_token = _step.set(box)
         log_token = logs.bind(msg.channel, msg.message_id, msg.user_id)
         t0 = time.perf_counter()
         try:
-            turn = await inner(msg)
+            turn = await inner(msg, **kw)
         except (RedisError, OSError):
             observer.metrics.redis_errors.labels("engine").inc()
             raise
