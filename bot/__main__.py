@@ -75,8 +75,8 @@ def _prefork(settings: Settings, workers: int) -> None:
     signal.signal(signal.SIGINT, stop)
     from multiprocessing.connection import wait
 
-    wait([p.sentinel for p in procs])  # the first worker to exit ends the set
-    first = next(p for p in procs if p.exitcode is not None)
+    ready = wait([p.sentinel for p in procs])  # the first worker to exit ends the set
+    first = next(p for p in procs if p.sentinel in ready)
     stop(None, None)
     for p in procs:
         p.join()
