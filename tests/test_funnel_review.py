@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import time
 import uuid
 from pathlib import Path
@@ -55,7 +56,10 @@ async def test_funnel_report_and_chart_from_scripted_conversations(redis_url, tm
     finally:
         await services.close()
 
-    chart = await report_funnel(settings, "7d", str(tmp_path / "funnel.svg"), as_json=True)
+    # The chart is kept as a test artefact (like the browser tests' screenshots), for a person to look at.
+    artefacts = Path(os.environ.get("TEST_ARTEFACTS", Path(__file__).resolve().parent.parent / "build" / "test-artefacts"))
+    artefacts.mkdir(parents=True, exist_ok=True)
+    chart = await report_funnel(settings, "7d", str(artefacts / "funnel.svg"), as_json=True)
     import json
 
     out = capsys.readouterr().out
