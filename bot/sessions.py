@@ -11,13 +11,29 @@ there is one code path: the embedded store has exactly the Redis semantics, just
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import redis
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
+
+log = logging.getLogger(__name__)
 
 SESSION_VERSION = 1
+# The JSON type each stored field must have (bool is refused where an int is expected).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "locale": (str,), "flow": (str, type(None)), "state": (str, type(None)), "slots": (dict,),
+    "history": (list,), "options": (list,), "step": (int,), "misunderstood": (int,),
+    "pending": (dict, type(None)), "data": (dict,), "updated_at": (int, float), "v": (int,),
+}
+
+
+class DamagedValue(ValueError):
+    """A stored session or handoff pointer that cannot be read (not JSON, or fields of the wrong type)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +75,37 @@ class Session:
 
     @classmethod
     def loads(cls, raw: str | bytes) -> "Session":
-        data = json.loads(raw)
+        """The stored session; `DamagedValue` when it is not JSON or a field has the wrong type."""
+        try:
+            data = json.loads(raw)
+        except ValueError as e:
+            raise DamagedValue(f"session is not JSON ({e.__class__.__name__})") from None
+        if not isinstance(data, dict):
+            raise DamagedValue(f"session is a JSON {type(data).__name__}, not an object")
+        for name, types in _FIELD_TYPES.items():
+            if name in data and (not isinstance(data[name], types) or isinstance(data[name], bool)):
+                raise DamagedValue(f"session field {name!r} is a {type(data[name]).__name__}")
+        if not all(isinstance(o, str) for o in data.get("options", ())) or not all(
+            isinstance(h, dict) for h in data.get("history", ())
+        ):
+            raise DamagedValue("session options or history hold values of the wrong type")
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
+
+
+def load_pointer(raw: str) -> dict[str, Any] | None:
+    """The user's handoff pointer ``{"ticket": "<id>", …}``; `DamagedValue` when unreadable."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise DamagedValue("handoff pointer is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("ticket"), (str, int)) or isinstance(
+        data.get("ticket"), bool
+    ):
+        raise DamagedValue("handoff pointer has no ticket id")
+    return {**data, "ticket": str(data["ticket"])}
 
 
 # KEYS: session, lock, dedup, handoff   ARGV: token, lock_ttl_ms
@@ -90,6 +134,20 @@ redis.call('DEL', KEYS[2])
 return 1
 """
 
+# KEYS: lock, dedup   ARGV: token, lock_ttl_ms — a slow run keeps its lock (and its in-flight marker).
+_EXTEND = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if redis.call('GET', KEYS[2]) == '' then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return 1
+"""
+
+# KEYS: key   ARGV: value — delete a damaged value unless it was replaced meanwhile.
+_DISCARD = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 # KEYS: lock, dedup   ARGV: token — give up without saving; a platform retry may process the message anew.
 _ABORT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -109,11 +167,19 @@ class RedisSessionStore:
         self._begin = redis.register_script(_BEGIN)
         self._commit = redis.register_script(_COMMIT)
         self._abort = redis.register_script(_ABORT)
+        self._extend = redis.register_script(_EXTEND)
+        self._discard = redis.register_script(_DISCARD)
 
     # -- the plain four-method store -------------------------------------------------------------
     async def get(self, key: SessionKey) -> Session | None:
+        """The saved session, or None when there is none or it is damaged (the engine replaces it)."""
         raw = await self.redis.get(key.key("session"))
-        return Session.loads(raw) if raw else None
+        if not raw:
+            return None
+        try:
+            return Session.loads(raw)
+        except DamagedValue:
+            return None
 
     async def set(self, key: SessionKey, session: Session) -> None:
         await self.redis.set(key.key("session"), session.dumps(), ex=self.ttl)
@@ -145,15 +211,80 @@ class RedisSessionStore:
     async def abort(self, key: SessionKey, message_id: str, token: str) -> None:
         await self._abort(keys=[key.key("lock"), key.key(f"dedup:{message_id}")], args=[token])
 
+    async def extend(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int) -> bool:
+        """Renew a lock still held by ``token`` (False once it is lost)."""
+        ok = await self._extend(keys=[key.key("lock"), key.key(f"dedup:{message_id}")], args=[token, lock_ttl_ms])
+        return bool(ok)
+
+    async def discard(self, key: SessionKey, part: str, value: str) -> None:
+        """Delete the damaged value of ``part`` (e.g. ``handoff``) unless someone replaced it meanwhile."""
+        await self._discard(keys=[key.key(part)], args=[value])
+
 
 def _s(v: str | bytes) -> str:
     return v.decode() if isinstance(v, bytes) else v
 
 
-def open_redis(url: str | None) -> aioredis.Redis:
-    """A real client for ``url``, or an in-process fakeredis server when ``url`` is empty."""
-    if url:
-        return aioredis.from_url(url, decode_responses=True)
-    import fakeredis
+# Client timeouts. redis-py's defaults (no socket timeout, 10 retries with backoff up to 10 s) would hold a
+# WeChat request far past its 5 s deadline when Redis hangs; these fail a command within ~3 s at worst
+# (two tries of 1.5 s), and the one retry reconnects a pooled connection that a Redis restart broke.
+SOCKET_TIMEOUT = 1.5
+CONNECT_TIMEOUT = 1.0
+RETRIES = 1
 
-    return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+
+def _retry() -> Retry:
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.2), RETRIES)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What start-up learns about the Redis behind ``REDIS_URL`` (None fields: it was not reachable)."""
+
+    cluster: bool | None = None
+    maxmemory_policy: str | None = None
+    maxmemory: int | None = None
+
+
+def probe(url: str, timeout: float = CONNECT_TIMEOUT) -> ServerInfo:
+    """Cluster mode and eviction policy of the server at ``url``, asked once at start-up (``INFO``,
+    which managed services allow where ``CONFIG GET`` is often disabled)."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout,
+                                  retry=None, decode_responses=True)
+    try:
+        info = client.info("cluster")
+        info.update(client.info("memory"))
+    except redis.RedisError as e:
+        log.warning("Redis at start-up: not reachable (%s); assuming a single server", e.__class__.__name__)
+        return ServerInfo()
+    finally:
+        client.close()
+    return ServerInfo(bool(info.get("cluster_enabled")), info.get("maxmemory_policy"), info.get("maxmemory"))
+
+
+def check_eviction(info: ServerInfo) -> str | None:
+    """A warning when Redis may evict keys: sessions, locks and tickets must never vanish silently."""
+    policy = info.maxmemory_policy
+    if policy is None or policy == "noeviction":
+        return None
+    what = ("keys with a TTL — sessions, locks and de-duplication records — first" if policy.startswith("volatile")
+            else "any key, tickets and announcements included")
+    return (f"Redis maxmemory-policy is {policy!r}: when memory runs out Redis evicts {what}, and users lose their "
+            "place silently. Set `maxmemory-policy noeviction` (writes then fail loudly and the bot apologises).")
+
+
+def open_redis(url: str | None, *, info: ServerInfo | None = None) -> aioredis.Redis:
+    """A client for ``url`` — redis-py's cluster client when the server runs in cluster mode — or an
+    in-process fakeredis server when ``url`` is empty."""
+    if not url:
+        import fakeredis
+
+        return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+    info = info if info is not None else probe(url)
+    kwargs: dict[str, Any] = dict(decode_responses=True, socket_timeout=SOCKET_TIMEOUT,
+                                  socket_connect_timeout=CONNECT_TIMEOUT, retry=_retry())
+    if info.cluster:
+        from redis.asyncio.cluster import RedisCluster
+
+        return RedisCluster.from_url(url, **kwargs)
+    return aioredis.from_url(url, **kwargs)
