@@ -10,6 +10,7 @@ for callback data; ``blocked`` — chats that answered 403.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -52,6 +53,7 @@ from aiogram.types import (
 )
 from aiohttp import web
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.engine import SessionBusy
@@ -199,6 +201,12 @@ class TelegramChannel:
             await self._dispatch(update)
         except ChatBlocked:
             pass  # recorded where it happened; an apology could not be delivered either
+        except RedisError:
+            # Redis down or hanging: leave the update unacknowledged (the webhook answers 5xx, polling does
+            # not advance its offset) so Telegram delivers it again; nothing of this run was saved.
+            with contextlib.suppress(RedisError):
+                await self.redis.delete(key)
+            raise
         except Exception:
             await self._failed(update)
         await self.redis.set(key, "done", ex=self.seen_ttl)
@@ -511,7 +519,12 @@ class TelegramChannel:
                 update = Update.model_validate(await request.json(), context={"bot": self.bot})
             except (ValueError, ValidationError):
                 return web.Response(status=400, text="not an Update")
-            await self.process(update)
+            try:
+                await self.process(update)
+            except RedisError as e:
+                log.error("telegram update %s: Redis unavailable (%s); answered 503 so Telegram delivers it again",
+                          update.update_id, e.__class__.__name__)
+                return web.Response(status=503, text="store unavailable")
             return web.Response(text="ok")
 
         return handle
@@ -546,8 +559,12 @@ class TelegramChannel:
             for update in updates:
                 try:
                     await self.process(update)
-                except Exception:  # e.g. Redis unreachable: keep the update unconfirmed and fetch it again
-                    log.exception("telegram update %s could not be handled; fetching it again", update.update_id)
+                except Exception as e:  # e.g. Redis unreachable: keep the update unconfirmed and fetch it again
+                    if isinstance(e, RedisError):
+                        log.error("telegram update %s: Redis unavailable (%s); fetching it again",
+                                  update.update_id, e.__class__.__name__)
+                    else:
+                        log.exception("telegram update %s could not be handled; fetching it again", update.update_id)
                     await self.sleep(backoff)
                     backoff = min(backoff * 2, max_backoff)
                     break

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from aiohttp import web
+from redis.exceptions import RedisError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from wechatpy import parse_message
@@ -66,6 +67,7 @@ class Received:
     kind: str  # MsgType as sent: text, image, …, event (wechatpy maps types it does not know to "unknown")
     nonce: str
     encrypted: bool
+    store_down: bool = False  # Redis did not answer the replay check: apologise without touching it again
 
 
 class WeChatChannel:
@@ -107,6 +109,7 @@ class WeChatChannel:
         return web.Response(text=q["echostr"])
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
+        started = asyncio.get_running_loop().time()
         try:
             received = await self._receive(request)
         except BadRequest as e:
@@ -119,11 +122,19 @@ class WeChatChannel:
                 return _success()  # unsubscribe, view, location reports, …: nothing to say
             key = "wechat-unsupported-type"
             return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
+        if received.store_down:
+            return self._reply(received, self._store_down_text())
         log.info("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
         try:
-            turn = await self._turn(incoming)
+            # WeChat's 5 s count from the request: what the replay check took is not left for the turn.
+            turn = await self._turn(incoming, self.deadline - (asyncio.get_running_loop().time() - started))
         except SessionBusy:
             return self._reply(received, await self._say("common-busy", msg.source))
+        except RedisError as e:
+            # Redis down or hanging: a valid passive apology in time (never a 500, which WeChat shows as
+            # 「该公众号暂时无法提供服务」); nothing was saved, so the user's resend is processed afresh.
+            log.error("wechat: Redis unavailable for message %s: %s", incoming.message_id, e.__class__.__name__)
+            return self._reply(received, self._store_down_text())
         except Exception:
             log.exception("wechat: engine failed on message %s", incoming.message_id)
             return self._reply(received, await self._say("common-error", msg.source))
@@ -163,7 +174,7 @@ class WeChatChannel:
             # Check the signature (it covers the ciphertext) before anything is remembered or decrypted.
             if not self._signed(q["msg_signature"], timestamp, nonce, envelope["Encrypt"]):
                 raise web.HTTPForbidden(text="bad signature")
-            await self._fresh(timestamp, nonce, body)
+            store_down = not await self._fresh(timestamp, nonce, body)
             try:
                 body = self.crypto.decrypt_message(
                     {"Encrypt": envelope["Encrypt"]}, q["msg_signature"], timestamp, nonce
@@ -174,7 +185,7 @@ class WeChatChannel:
                 log.error("wechat: cannot decrypt a signed message (check WECHAT_AES_KEY / WECHAT_APPID): %r", e)
                 raise BadRequest("undecryptable") from None
         else:
-            await self._fresh(timestamp, nonce, body)
+            store_down = not await self._fresh(timestamp, nonce, body)
         fields = _xml_fields(body)
         if not all(fields.get(f, "").strip() for f in ("MsgType", "FromUserName", "CreateTime")):
             raise BadRequest("MsgType, FromUserName or CreateTime missing")
@@ -185,7 +196,7 @@ class WeChatChannel:
             message.time  # noqa: B018 — CreateTime must be an integer; fail here, not mid-turn
         except Exception as e:
             raise BadRequest(f"unparsable message: {e.__class__.__name__}") from None
-        return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None)
+        return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None, store_down)
 
     def _signed(self, signature: str, timestamp: str, nonce: str, *extra: str) -> bool:
         if not (signature and timestamp and nonce):
@@ -195,12 +206,13 @@ class WeChatChannel:
         signer.add_data(self.token, timestamp, nonce, *extra)
         return hmac.compare_digest(signer.signature, signature.lower())
 
-    async def _fresh(self, timestamp: str, nonce: str, body: bytes) -> None:
+    async def _fresh(self, timestamp: str, nonce: str, body: bytes) -> bool:
         """Refuse old timestamps, and a (timestamp, nonce) pair seen before with a different body.
 
         The plain signature does not cover the body, so a captured URL could carry any message; binding
         the pair to the first body's digest stops that, while WeChat's identical retries still pass (and
-        are then answered from the engine's de-duplication)."""
+        are then answered from the engine's de-duplication). False when Redis did not answer: the request
+        then gets an apology and changes nothing, so a replay could not do more."""
         try:
             age = abs(self.clock() - int(timestamp))
         except ValueError:
@@ -210,9 +222,16 @@ class WeChatChannel:
         key = f"{KEY_PREFIX}nonce:{timestamp}:{nonce}"
         digest = hashlib.sha256(body).hexdigest()
         redis = self.services.redis
-        if not await redis.set(key, digest, nx=True, ex=2 * TIMESTAMP_WINDOW + 60):
-            if await redis.get(key) != digest:
-                raise web.HTTPForbidden(text="replayed nonce")
+        try:
+            if await redis.set(key, digest, nx=True, ex=2 * TIMESTAMP_WINDOW + 60):
+                return True
+            seen = await redis.get(key)
+        except RedisError as e:
+            log.error("wechat: Redis unavailable (replay check): %s", e.__class__.__name__)
+            return False
+        if seen != digest:
+            raise web.HTTPForbidden(text="replayed nonce")
+        return True
 
     # -- messages → engine ---------------------------------------------------------------------------
     def _incoming(self, msg: BaseMessage) -> Incoming | None:
@@ -240,7 +259,7 @@ class WeChatChannel:
             return Incoming(CHANNEL, user, user, message_id, text=key, raw=raw)
         return None
 
-    async def _turn(self, incoming: Incoming) -> Turn | None:
+    async def _turn(self, incoming: Incoming, timeout: float | None = None) -> Turn | None:
         """The engine's turn, or None when it is not ready within the deadline (it is then delivered
         through the customer-service API when done). A retry arriving meanwhile in this process waits
         on the same task; one arriving at another worker waits in the engine for the stored turn."""
@@ -251,7 +270,7 @@ class WeChatChannel:
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.deadline)
+            return await asyncio.wait_for(asyncio.shield(task), max(0.0, timeout if timeout is not None else self.deadline))
         except asyncio.TimeoutError:
             if key not in self._late:
                 self._late.add(key)
@@ -263,6 +282,9 @@ class WeChatChannel:
         key = (incoming.user_id, incoming.message_id)
         try:
             turn = await task
+        except (RedisError, SessionBusy) as e:
+            log.error("wechat: late turn for %s failed: %s", incoming.message_id, e.__class__.__name__)
+            return
         except Exception:
             log.exception("wechat: late turn for %s failed", incoming.message_id)
             return
@@ -277,9 +299,13 @@ class WeChatChannel:
         """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
         key = f"{KEY_PREFIX}delivered:{incoming.user_id}:{incoming.message_id}"
         redis = self.services.redis
-        if await redis.set(key, how, nx=True, ex=3600):
-            return True
-        return await redis.get(key) == how
+        try:
+            if await redis.set(key, how, nx=True, ex=3600):
+                return True
+            return await redis.get(key) == how
+        except RedisError:
+            return how == "passive"  # cannot coordinate: answering twice beats not answering
+
 
     # -- rendering -----------------------------------------------------------------------------------
     async def _chunks(self, turn: Turn) -> list[str]:
@@ -308,18 +334,31 @@ class WeChatChannel:
         return web.Response(text=xml, content_type="application/xml")
 
     async def _locale(self, openid: str) -> str:
-        session = await self.services.store.get(SessionKey(CHANNEL, openid))
+        try:
+            session = await self.services.store.get(SessionKey(CHANNEL, openid))
+        except RedisError:
+            session = None
         return session.locale if session else self.services.settings.default_locale
 
     async def _say(self, key: str, openid: str) -> str:
         return self.services.translator.text(Text(key), await self._locale(openid))
 
+    def _store_down_text(self) -> str:
+        # The user's language is in the session, which is out of reach: the deployment's default.
+        return self.services.translator.text(Text("common-store-down"), self.services.settings.default_locale)
+
     # -- customer-service API ------------------------------------------------------------------------
     async def _cs_available(self) -> bool:
-        return self.cs is not None and not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+        if self.cs is None:
+            return False
+        try:
+            return not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+        except RedisError:
+            return False  # keep the answer in the passive reply
 
     async def _send_rest(self, incoming: Incoming, chunks: list[str], *, guard: bool = True) -> None:
-        if self.cs is None:
+        chunks = [c for c in chunks if c.strip()]  # a relay turn has no text: never send an empty message
+        if self.cs is None or not chunks:
             return
         if guard and not await self.services.redis.set(
             f"{KEY_PREFIX}rest:{incoming.user_id}:{incoming.message_id}", "1", nx=True, ex=3600

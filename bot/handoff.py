@@ -228,7 +228,8 @@ class HandoffService:
         pipe.hset(f"{P}ticket:{ticket.id}", mapping=ticket.to_hash())
         pipe.zadd(f"{P}queue", {ticket.id: now})
         pipe.zadd(f"{P}open", {ticket.id: now})
-        pipe.set(key.key("handoff"), json.dumps({"ticket": ticket.id}), ex=POINTER_TTL)
+        # "msg": the message that opened it, so a re-run of that message (lost lock) is not relayed as new
+        pipe.set(key.key("handoff"), json.dumps({"ticket": ticket.id, "msg": msg.message_id}), ex=POINTER_TTL)
         await pipe.execute()
         await self._log(ticket.id, "system", f"opened: {reason}")
         if self.desk is not None:
@@ -340,7 +341,9 @@ class HandoffMiddleware:
             del recent[:-RECENT_LIMIT]
         # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
         outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(msg.channel, msg.user_id)
-        if not session.handoff:
+        if not session.handoff or session.handoff.get("msg") == msg.message_id:
+            # (the second case: this very message opened the ticket in a run whose save failed; it runs
+            # again and `open` answers with the same ticket — one ticket, and the user hears about it)
             if outbox:  # replies that arrived after the ticket closed, for channels that cannot push
                 session.data["outbox"] = outbox
             return None

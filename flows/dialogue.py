@@ -98,7 +98,7 @@ class Dialogue:
             out.say("common-session-expired")
             s.flow, s.slots, s.pending, s.history = None, {}, None, []
             self._show_menu(s, out)
-        elif reset is not None and (msg.payload is not None and not msg.payload.startswith("cmd:")
+        elif reset == "damaged" and (msg.payload is not None and not msg.payload.startswith("cmd:")
                                     or self.nlu.ordinal(msg.text or "") is not None):
             out.intent = "expired"  # an answer to a question of the damaged session: start from the menu
             self._show_menu(s, out)

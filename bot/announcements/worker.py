@@ -378,7 +378,9 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
     if not settings.redis_url:
         raise SystemExit("the announcement worker needs REDIS_URL: workers share their queue, rate limits and "
                          "delivery records through one Redis (the embedded store is per process)")
-    redis = aioredis.from_url(settings.redis_url.get_secret_value(), decode_responses=True)
+    from bot.sessions import open_redis
+
+    redis = open_redis(settings.redis_url.get_secret_value())  # the cluster client when Redis runs as a cluster
     telegram, wechat = build_senders(settings, redis)
     if telegram is None and wechat is None:
         log.warning("neither TELEGRAM_BOT_TOKEN nor WECHAT_APPID/WECHAT_APPSECRET is set: targets will fail")
