@@ -17,12 +17,11 @@ from aiogram.methods import CloseForumTopic, CreateForumTopic, GetChatMember, Se
 from aiogram.types import Message
 
 from adapters.telegram import TelegramChannel
-from bot.handoff import HandoffService, Ticket
+from bot.handoff import P, HandoffService, Ticket
 from bot.privacy import mask
 
 log = logging.getLogger(__name__)
 
-P = "bot:handoff:"
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 MEMBER_CACHE_SECONDS = 600
 TOPIC_GONE = ("thread not found", "topic_deleted", "topic not found", "message thread not found")

@@ -4,14 +4,18 @@ operator desk (a Telegram forum supergroup and/or the operator HTTP API).
 Ticket lifecycle: queued → assigned → closed (claim and close are Lua scripts, so two operators racing for
 one ticket get one winner). Explicit mappings in Redis, never parsed from message text:
 
-    bot:handoff:ticket:<id>          HASH   the ticket (channel, user, chat, status, operator, topic, context)
-    bot:handoff:queue                ZSET   queued ticket ids by creation time (the queue position)
-    bot:handoff:open                 ZSET   queued + assigned ticket ids
-    bot:{<channel>:<user>}:handoff   STRING the user's active ticket (read by the engine's begin script)
-    bot:handoff:topic:<thread id>    STRING desk forum topic → ticket id
-    bot:handoff:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
-    bot:handoff:log:<id>             LIST   the transcript, PII masked
-    bot:handoff:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
+    bot:{handoff}:ticket:<id>          HASH   the ticket (channel, user, chat, status, operator, topic, context)
+    bot:{handoff}:queue                ZSET   queued ticket ids by creation time (the queue position)
+    bot:{handoff}:open                 ZSET   queued + assigned ticket ids
+    bot:{<channel>:<user>}:handoff     STRING the user's active ticket (read by the engine's begin script)
+    bot:{handoff}:topic:<thread id>    STRING desk forum topic → ticket id
+    bot:{handoff}:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
+    bot:{handoff}:log:<id>             LIST   the transcript, PII masked
+    bot:{handoff}:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
+
+``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
+the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
+and is written and removed by separate single-slot calls.
 
 While a ticket is open the bot stays silent and relays (the engine middleware below runs before the
 dialogue, under the user's lock); on close the user gets a closing line and is back with the bot, with
@@ -33,11 +37,11 @@ import redis.asyncio as aioredis
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import mask
-from bot.sessions import Session, SessionKey
+from bot.sessions import DamagedValue, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
 
-P = "bot:handoff:"
+P = "bot:{handoff}:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
 POINTER_TTL = 7 * 24 * 3600
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
@@ -119,16 +123,23 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 'ok'
 """
 
-# KEYS: ticket, queue, open, user pointer  ARGV: id, reason → 1 closed now | 0 already closed/missing
+# KEYS: ticket, queue, open  ARGV: id, reason → 1 closed now | 0 already closed/missing
 _CLOSE = """
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st or st == 'closed' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_reason', ARGV[2], 'closed_at', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-local p = redis.call('GET', KEYS[4])
-if p and cjson.decode(p)['ticket'] == ARGV[1] then redis.call('DEL', KEYS[4]) end
 return 1
+"""
+
+# KEYS: user pointer  ARGV: id — drop the pointer if it still names this ticket (a damaged one too).
+_DROP_POINTER = """
+local p = redis.call('GET', KEYS[1])
+if not p then return 0 end
+local ok, d = pcall(cjson.decode, p)
+if ok and type(d) == 'table' and tostring(d['ticket']) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
 """
 
 
@@ -179,6 +190,7 @@ class HandoffService:
         self.desk: Desk | None = None
         self._claim = redis.register_script(_CLAIM)
         self._close = redis.register_script(_CLOSE)
+        self._drop_pointer = redis.register_script(_DROP_POINTER)
 
     # -- wiring --------------------------------------------------------------------------------------
     def register_sender(self, channel: str, sender: Sender) -> None:
@@ -209,9 +221,12 @@ class HandoffService:
     async def open(self, session: Session, msg: Incoming, reason: str) -> tuple[Ticket, int]:
         """Queue a ticket for this user (or return the open one) with the masked context attached."""
         key = SessionKey(msg.channel, msg.user_id)
-        existing = await self.redis.get(key.key("handoff"))
+        try:
+            existing = load_pointer(await self.redis.get(key.key("handoff")) or "")
+        except DamagedValue:
+            existing = None
         if existing:
-            ticket = await self.get(json.loads(existing)["ticket"])
+            ticket = await self.get(existing["ticket"])
             if ticket and ticket.status != "closed":
                 return ticket, await self.position(ticket.id) or 0
         now = self.clock()
@@ -228,9 +243,12 @@ class HandoffService:
         pipe.hset(f"{P}ticket:{ticket.id}", mapping=ticket.to_hash())
         pipe.zadd(f"{P}queue", {ticket.id: now})
         pipe.zadd(f"{P}open", {ticket.id: now})
-        # "msg": the message that opened it, so a re-run of that message (lost lock) is not relayed as new
-        pipe.set(key.key("handoff"), json.dumps({"ticket": ticket.id, "msg": msg.message_id}), ex=POINTER_TTL)
         await pipe.execute()
+        # The pointer is in the user's slot, so not in that transaction. Written after the ticket: a crash
+        # in between leaves a queued ticket an operator can close, never a pointer to nothing.
+        # "msg": the message that opened it, so a re-run of that message (lost lock) is not relayed as new.
+        await self.redis.set(key.key("handoff"), json.dumps({"ticket": ticket.id, "msg": msg.message_id}),
+                             ex=POINTER_TTL)
         await self._log(ticket.id, "system", f"opened: {reason}")
         if self.desk is not None:
             try:
@@ -277,9 +295,9 @@ class HandoffService:
         if ticket is None:
             return False
         closed = await self._close(
-            keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open", ticket.key.key("handoff")],
-            args=[ticket_id, reason, repr(self.clock())],
+            keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open"], args=[ticket_id, reason, repr(self.clock())],
         )
+        await self._drop_pointer(keys=[ticket.key.key("handoff")], args=[ticket_id])  # user's slot: a 2nd call
         if not closed:
             return False
         await self._log(ticket_id, "system", f"closed by {by} ({reason})")
