@@ -188,8 +188,9 @@ def cluster_url() -> Iterator[str]:
     cli = shutil.which("redis-cli")
     if cli is None or shutil.which("redis-server") is None:
         pytest.exit("redis-server/redis-cli are not installed; run `make test` (it installs them)", 2)
+    # The cluster bus port is given explicitly: the default (port + 10000) may be taken, or beyond 65535.
     nodes = [RedisServer("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                         "--cluster-node-timeout", "2000") for _ in range(3)]
+                         "--cluster-node-timeout", "2000", "--cluster-port", str(_free_port())) for _ in range(3)]
     try:
         for n in nodes:
             n.start()
