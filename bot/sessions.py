@@ -85,10 +85,16 @@ class Session:
         for name, types in _FIELD_TYPES.items():
             if name in data and (not isinstance(data[name], types) or isinstance(data[name], bool)):
                 raise DamagedValue(f"session field {name!r} is a {type(data[name]).__name__}")
-        if not all(isinstance(o, str) for o in data.get("options", ())) or not all(
-            isinstance(h, dict) for h in data.get("history", ())
-        ):
-            raise DamagedValue("session options or history hold values of the wrong type")
+        if not all(isinstance(o, str) for o in data.get("options", ())):
+            raise DamagedValue("session options are not all strings")
+        for snap in data.get("history", ()):
+            if not (isinstance(snap, dict) and isinstance(snap.get("slots"), dict)
+                    and all(isinstance(snap.get(k), (str, type(None))) for k in ("flow", "state"))):
+                raise DamagedValue("session history holds a step of the wrong shape")
+        pending = data.get("pending")
+        if pending is not None and not (isinstance(pending.get("flow"), str)
+                                        and isinstance(pending.get("slots", {}), dict)):
+            raise DamagedValue("session pending switch has the wrong shape")
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
 

@@ -143,11 +143,13 @@ class Dialogue:
             known = s.state in (MENU_STATE, CLOSED_STATE, FAQ_STATE)
         else:
             known = flow is not None and (s.state in flow.questions or s.state in flow.outcomes)
+        if s.pending is not None and s.pending.get("flow") not in self.flows:
+            known = False  # a proposed switch to a flow that is gone
         if not known:
             log.warning("session in unknown flow/state %r/%r (changed by a deploy?); reset to the menu",
                         s.flow, s.state)
             s.flow, s.state, s.slots, s.pending = None, MENU_STATE, {}, None
-            s.history = [h for h in s.history if h.get("flow") is None or h.get("flow") in self.flows]
+        s.history = [h for h in s.history if h.get("flow") is None or h.get("flow") in self.flows]
 
     # -- dispatch -----------------------------------------------------------------------------------
     def _dispatch(self, s: Session, msg: Incoming, out: _Out, first_contact: bool) -> None:

@@ -193,12 +193,18 @@ DAMAGED = {
     "wrong_types": json.dumps({"flow": "refund", "state": "ask_reason", "step": "3", "slots": ["x"]}),
     "json_array": '["110105194912310021"]',
     "options_not_strings": json.dumps({"state": "menu", "options": [1, 2]}),
+    "history_wrong_shape": json.dumps({"flow": "refund", "state": "ask_reason", "history": [["refund"]]}),
+    "pending_wrong_shape": json.dumps({"flow": "refund", "state": "ask_reason", "pending": {"slots": 3}}),
 }
 
 
-@pytest.mark.parametrize("raw", DAMAGED.values(), ids=DAMAGED.keys())
-@pytest.mark.parametrize("first", ["菜单", "重新开始", "1"])
-async def test_damaged_session_is_replaced_logged_once_and_the_user_told(services, redis, caplog, raw, first):
+# Each kind of damage meets one of the messages that must still work: 菜单, 重新开始, and an answer.
+CASES = [(name, ("菜单", "重新开始", "1")[i % 3]) for i, name in enumerate(DAMAGED)]
+
+
+@pytest.mark.parametrize("damage,first", CASES, ids=[f"{d}-{i}" for i, (d, _) in enumerate(CASES)])
+async def test_damaged_session_is_replaced_logged_once_and_the_user_told(services, redis, caplog, damage, first):
+    raw = DAMAGED[damage]
     chat = Chat(services)
     key = SessionKey("console", chat.user)
     await redis.set(key.key("session"), raw)
@@ -242,6 +248,18 @@ async def test_unknown_flow_after_a_deploy_resets_to_the_menu_and_is_logged_once
         await chat("2")
     unknown = [r for r in caplog.records if "unknown flow/state" in r.getMessage()]
     assert len(unknown) == 1 and "retired_flow" in unknown[0].getMessage()
+
+
+async def test_pending_switch_to_a_removed_flow_and_history_of_one_are_dropped(services, redis, caplog):
+    chat = Chat(services)
+    await redis.set(SessionKey("console", chat.user).key("session"), json.dumps({
+        "flow": "refund", "state": "ask_reason", "step": 3, "pending": {"flow": "retired_flow", "slots": {}},
+        "history": [{"flow": "retired_flow", "state": "x", "slots": {}}]}))
+    with caplog.at_level(logging.WARNING):
+        turn = await chat("是")
+        assert turn["state"] == "menu"
+        turn = await chat("返回上一步")
+    assert turn["flow"] != "retired_flow" and caplog.text.count("unknown flow/state") == 1
 
 
 async def test_unknown_state_of_a_known_flow_resets_to_the_menu(services, redis, caplog):
