@@ -12,6 +12,8 @@ one ticket get one winner). Explicit mappings in Redis, never parsed from messag
     bot:{handoff}:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
     bot:{handoff}:log:<id>             LIST   the transcript, PII masked
     bot:{handoff}:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
+    bot:{handoff}:outbox:<channel>:<user>:taken:<msg id>  LIST  the replies a message took (for its re-runs)
+    bot:{handoff}:relayed:<id>         HASH   user message ids already relayed to the desk (once each)
 
 ``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
 the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
@@ -143,6 +145,20 @@ return redis.call('DEL', KEYS[1])
 """
 
 
+# KEYS: outbox, taken-by-this-message  ARGV: ttl — what this message took before, plus what is new.
+_TAKE_OUTBOX = """
+local new = redis.call('LRANGE', KEYS[1], 0, -1)
+if #new > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(new))
+  redis.call('DEL', KEYS[1])
+end
+local all = redis.call('LRANGE', KEYS[2], 0, -1)
+if #all > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return all
+"""
+OUTBOX_TAKEN_TTL = 3600
+
+
 @dataclass(frozen=True)
 class WorkingHours:
     """e.g. "Mon-Fri 09:00-17:30, Sat 09:00-12:00" in ``tz``."""
@@ -191,6 +207,7 @@ class HandoffService:
         self._claim = redis.register_script(_CLAIM)
         self._close = redis.register_script(_CLOSE)
         self._drop_pointer = redis.register_script(_DROP_POINTER)
+        self._take_outbox = redis.register_script(_TAKE_OUTBOX)
 
     # -- wiring --------------------------------------------------------------------------------------
     def register_sender(self, channel: str, sender: Sender) -> None:
@@ -258,6 +275,13 @@ class HandoffService:
         return ticket, await self.position(ticket.id) or 0
 
     async def from_user(self, ticket: Ticket, msg: Incoming) -> None:
+        # Once per message: a run repeated after a lost lock must not relay it to the desk again.
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hsetnx(f"{P}relayed:{ticket.id}", msg.message_id, "1")
+        pipe.expire(f"{P}relayed:{ticket.id}", POINTER_TTL)
+        first, _ = await pipe.execute()
+        if not first:
+            return
         text = mask(msg.text or msg.payload or "")
         await self._log(ticket.id, "user", text)
         if self.desk is not None:
@@ -332,13 +356,11 @@ class HandoffService:
             "blocked": "⚠ not delivered: the user has blocked the bot.",
         }.get(reason, f"⚠ not delivered ({reason}).")
 
-    async def take_outbox(self, channel: str, user_id: str) -> list[str]:
+    async def take_outbox(self, channel: str, user_id: str, message_id: str = "") -> list[str]:
+        """The operator replies waiting for this user. Taken for ``message_id``: if that message's run is
+        repeated (its lock was lost before it could save), the repeat gets the same replies, not nothing."""
         key = f"{P}outbox:{channel}:{user_id}"
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.lrange(key, 0, -1)
-        pipe.delete(key)
-        items, _ = await pipe.execute()
-        return items
+        return await self._take_outbox(keys=[key, f"{key}:taken:{message_id}"], args=[OUTBOX_TAKEN_TTL])
 
     async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
@@ -358,7 +380,8 @@ class HandoffMiddleware:
             recent.append(text[:200])
             del recent[:-RECENT_LIMIT]
         # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
-        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(msg.channel, msg.user_id)
+        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(
+            msg.channel, msg.user_id, msg.message_id)
         if not session.handoff or session.handoff.get("msg") == msg.message_id:
             # (the second case: this very message opened the ticket in a run whose save failed; it runs
             # again and `open` answers with the same ticket — one ticket, and the user hears about it)

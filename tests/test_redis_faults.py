@@ -416,3 +416,34 @@ def test_eviction_policy_other_than_noeviction_is_warned_at_start_up(own_redis, 
     assert "maxmemory-policy is 'allkeys-lru'" in caplog.text and "noeviction" in caplog.text
     assert "volatile-lru" in check_eviction(ServerInfo(False, "volatile-lru", 0))
     assert "sessions" in check_eviction(ServerInfo(False, "volatile-ttl", 0))
+
+
+async def test_lost_lock_while_relaying_keeps_operator_replies_and_relays_once(redis_url, redis):
+    services = build_services(make_settings(redis_url=redis_url, operator_api_token="op",
+                                            operator_hours="Mon-Sun 00:00-24:00"))
+    try:
+        relayed: list[str] = []
+
+        class Desk(SlowDesk):
+            async def user_message(self, ticket, text, user_msg_id):
+                relayed.append(text)
+
+        services.handoff.desk = Desk(0)
+        chat = Chat(services)
+        await chat("转人工")
+        [ticket] = [t for t in await services.handoff.open_tickets() if t.user_id == chat.user]
+        assert await services.handoff.reply(ticket.id, "op1", "您好,请问有什么可以帮您?") == "queued_outbox"
+        store, real_commit, stolen = services.store, services.store.commit, []
+
+        async def commit_after_theft(k, message_id, token, session, turn_json, ttl):  # noqa: PLR0913
+            if not stolen:
+                stolen.append(message_id)
+                await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
+            return await real_commit(k, message_id, token, session, turn_json, ttl)
+
+        store.commit = commit_after_theft  # type: ignore[method-assign]
+        turn = await chat("我想问退费的事")
+        assert stolen and "请问有什么可以帮您" in turn["text"]  # the re-run still shows the operator's reply
+        assert relayed == ["我想问退费的事"]  # and the desk got the user's message once
+    finally:
+        await services.close()
