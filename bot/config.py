@@ -15,6 +15,8 @@ class Settings(BaseSettings):
 
     # core
     redis_url: SecretStr | None = Field(None, description="redis://… ; unset = embedded in-process store")
+    redis_timeout_seconds: float = Field(1.5, gt=0, description="per Redis command (one retry): a hung Redis "
+                                         "must fail fast enough for WeChat's 5 s deadline")
     port: int = Field(8080, ge=1, le=65535)
     host: str = "0.0.0.0"
     default_locale: str = "zh-CN"

@@ -54,7 +54,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
             warning = check_eviction(info)
             if warning:
                 log.warning(warning)
-            redis = open_redis(url, info=info)
+            redis = open_redis(url, info=info, timeout=settings.redis_timeout_seconds)
         else:
             redis = open_redis(url)
             log.warning("REDIS_URL is not set: using the embedded in-process store (not shared, not durable)")

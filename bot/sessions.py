@@ -252,17 +252,27 @@ class ServerInfo:
     maxmemory: int | None = None
 
 
-def probe(url: str, timeout: float = CONNECT_TIMEOUT) -> ServerInfo:
+def probe(url: str, timeout: float = 3.0, attempts: int = 2) -> ServerInfo:
     """Cluster mode and eviction policy of the server at ``url``, asked once at start-up (``INFO``,
-    which managed services allow where ``CONFIG GET`` is often disabled)."""
+    which managed services allow where ``CONFIG GET`` is often disabled). Start-up can wait longer than a
+    user's message: a slow answer is retried; a refused connection is not (the health check reports it)."""
     client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout,
                                   retry=None, decode_responses=True)
     try:
-        info = client.info("cluster")
-        info.update(client.info("memory"))
-    except redis.RedisError as e:
-        log.warning("Redis at start-up: not reachable (%s); assuming a single server", e.__class__.__name__)
-        return ServerInfo()
+        for attempt in range(attempts):
+            try:
+                info = client.info("cluster")
+                info.update(client.info("memory"))
+                break
+            except redis.TimeoutError:
+                if attempt + 1 < attempts:
+                    continue
+                error = "timed out"
+            except redis.RedisError as e:
+                error = e.__class__.__name__
+            log.warning("Redis at start-up: not reachable (%s); assuming a single server — if it is a cluster, "
+                        "restart the bot once it is up", error)
+            return ServerInfo()
     finally:
         client.close()
     return ServerInfo(bool(info.get("cluster_enabled")), info.get("maxmemory_policy"), info.get("maxmemory"))
@@ -279,7 +289,7 @@ def check_eviction(info: ServerInfo) -> str | None:
             "place silently. Set `maxmemory-policy noeviction` (writes then fail loudly and the bot apologises).")
 
 
-def open_redis(url: str | None, *, info: ServerInfo | None = None) -> aioredis.Redis:
+def open_redis(url: str | None, *, info: ServerInfo | None = None, timeout: float = SOCKET_TIMEOUT) -> aioredis.Redis:
     """A client for ``url`` — redis-py's cluster client when the server runs in cluster mode — or an
     in-process fakeredis server when ``url`` is empty."""
     if not url:
@@ -287,8 +297,8 @@ def open_redis(url: str | None, *, info: ServerInfo | None = None) -> aioredis.R
 
         return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
     info = info if info is not None else probe(url)
-    kwargs: dict[str, Any] = dict(decode_responses=True, socket_timeout=SOCKET_TIMEOUT,
-                                  socket_connect_timeout=CONNECT_TIMEOUT, retry=_retry())
+    kwargs: dict[str, Any] = dict(decode_responses=True, socket_timeout=timeout,
+                                  socket_connect_timeout=min(CONNECT_TIMEOUT, timeout), retry=_retry())
     if info.cluster:
         from redis.asyncio.cluster import RedisCluster
 

@@ -380,7 +380,8 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
                          "delivery records through one Redis (the embedded store is per process)")
     from bot.sessions import open_redis
 
-    redis = open_redis(settings.redis_url.get_secret_value())  # the cluster client when Redis runs as a cluster
+    # the cluster client when Redis runs as a cluster
+    redis = open_redis(settings.redis_url.get_secret_value(), timeout=settings.redis_timeout_seconds)
     telegram, wechat = build_senders(settings, redis)
     if telegram is None and wechat is None:
         log.warning("neither TELEGRAM_BOT_TOKEN nor WECHAT_APPID/WECHAT_APPSECRET is set: targets will fail")
