@@ -190,13 +190,19 @@ class TelegramChannel:
         """Handle ``update`` once; False when its id was seen before (Telegram re-delivers unacknowledged
         updates, and webhook requests can arrive out of order, so this is a set of ids, not a high-water mark).
 
-        The id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards: a process that dies
-        mid-way lets the re-delivery through once the claim expires instead of losing the update.
+        The id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards; only "done" makes a
+        re-delivery a duplicate. A re-delivery of a "pending" id (an attempt that died or failed mid-way) is
+        handled again — the engine's message-id de-duplication makes that safe — instead of being lost.
         """
         key = f"{PREFIX}update:{update.update_id}"
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
-            log.info("telegram update %s seen before; ignored", update.update_id)
-            return False
+            if await self.redis.get(key) != "pending":
+                log.info("telegram update %s seen before; ignored", update.update_id)
+                return False
+            # Claimed but never finished: Telegram re-sends only what was not acknowledged, so the earlier
+            # attempt failed (e.g. Redis hung and ran our claim only after we had answered 503). Run it
+            # again; the engine's message-id de-duplication keeps a flow from advancing twice.
+            log.info("telegram update %s: an earlier attempt did not finish; handling it again", update.update_id)
         try:
             await self._dispatch(update)
         except ChatBlocked:

@@ -109,7 +109,8 @@ async def test_redis_frozen_wechat_still_answers_within_the_deadline(own_redis, 
     assert after.state in (before.state, "ask_reason")
 
 
-async def test_redis_down_telegram_gets_5xx_so_it_redelivers(own_redis, clients):
+@pytest.mark.parametrize("fault", ["down", "frozen"])
+async def test_redis_down_telegram_gets_5xx_so_it_redelivers(own_redis, clients, fault):
     api = await FakeBotAPI().start()
     try:
         app = create_app(telegram_settings(own_redis.url, api))
@@ -117,12 +118,14 @@ async def test_redis_down_telegram_gets_5xx_so_it_redelivers(own_redis, clients)
         await client.start_server()
         clients.append(client)
         tg = Tg(client, api)
-        own_redis.stop()
+        assert sends(await tg.say("你好"))
+        own_redis.stop() if fault == "down" else own_redis.freeze()
         update = tg.message("我想退医保")
-        await tg.post(update)
-        assert tg.status in (500, 502, 503)
-        assert sends(api.calls) == []  # no apology that the redelivery would then contradict
-        own_redis.start()
+        started = time.monotonic()
+        calls = await tg.post(update)
+        assert tg.status in (500, 502, 503) and time.monotonic() - started < 10
+        assert sends(calls) == []  # no apology that the redelivery would then contradict
+        own_redis.start() if fault == "down" else own_redis.thaw()
         calls = await tg.post(update)  # Telegram's redelivery of the same update
         assert tg.status == 200
         [sent] = sends(calls)
