@@ -132,13 +132,13 @@ class Engine:
         try:
             session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
         except DamagedValue as e:
-            log.error("damaged session %s replaced by a fresh one (%s): %s", key, e, mask(payload[:80]))
+            log.error("damaged session %s replaced by a fresh one (%s): %s", key, e, mask(payload)[:80])
             session = self.dialogue.new_session(msg)
             session.data[RESET_MARK] = "damaged"
         try:
             session.handoff = load_pointer(handoff)
         except DamagedValue as e:
-            log.error("damaged handoff pointer of %s dropped (%s): %s", key, e, mask(handoff[:80]))
+            log.error("damaged handoff pointer of %s dropped (%s): %s", key, e, mask(handoff)[:80])
             await self.store.discard(key, "handoff", handoff)
             session.handoff = None
             session.data[RESET_MARK] = "handoff"

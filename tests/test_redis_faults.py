@@ -291,13 +291,14 @@ class SlowDialogue:
 
 
 class SlowMiddleware:
-    """A side effect (like a desk call) slower than the lock's lifetime."""
+    """A side effect (like a desk call) slower than the lock's lifetime, for messages saying "slow"."""
 
     def __init__(self, delay: float) -> None:
         self.delay, self.effects = delay, 0
 
     async def before(self, session, msg):
-        await asyncio.sleep(self.delay)
+        if msg.text == "slow":
+            await asyncio.sleep(self.delay)
         self.effects += 1
         return None
 
@@ -309,14 +310,30 @@ def msg(uid: str, text: str = "x") -> Incoming:
     return Incoming("console", uid, uid, uuid.uuid4().hex, text)
 
 
+async def until(predicate, timeout: float = 5.0) -> None:
+    """Wait for ``predicate()`` (which may return an awaitable) to hold."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if asyncio.iscoroutine(value) or isinstance(value, asyncio.Future):
+            value = await value
+        if value:
+            return
+        assert time.monotonic() < deadline, "condition not reached in time"
+        await asyncio.sleep(0.01)
+
+
 async def test_handler_slower_than_the_lock_keeps_it_and_answers_once(redis):
-    dialogue, slow = SlowDialogue(0), SlowMiddleware(0.5)
-    engine = Engine(RedisSessionStore(redis), dialogue, lock_ttl_ms=100)
+    # The run lasts three lock lifetimes; renewals every third of one leave room for a loaded machine.
+    dialogue, slow = SlowDialogue(0), SlowMiddleware(1.5)
+    engine = Engine(RedisSessionStore(redis), dialogue, lock_ttl_ms=500)
     engine.use(slow)
     uid = user_id()
-    first, second = await asyncio.gather(engine.handle(msg(uid, "a")), engine.handle(msg(uid, "b")))
+    first = asyncio.create_task(engine.handle(msg(uid, "slow")))
+    await until(lambda: redis.exists(SessionKey("console", uid).key("lock")))  # the slow run holds it
+    second = await engine.handle(msg(uid, "fast"))  # must wait for the slow one: the lock is still held
+    assert (await first).step == 1 and second.step == 2
     assert dialogue.calls == 2 and slow.effects == 2  # each message run once, side effects once each
-    assert sorted([first.step, second.step]) == [1, 2]  # serialised: the lock held through the slow runs
 
 
 async def test_handler_that_can_never_commit_gives_up_after_bounded_retries(redis):
