@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.config import Settings
 from bot.runtime import Services, build_services
+from bot.sessions import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await warm_up(services.redis)  # a cluster client loads its slot map before requests race for it
         yield
         await services.close()
 

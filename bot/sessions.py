@@ -289,6 +289,20 @@ def check_eviction(info: ServerInfo) -> str | None:
             "place silently. Set `maxmemory-policy noeviction` (writes then fail loudly and the bot apologises).")
 
 
+async def warm_up(client: aioredis.Redis) -> None:
+    """Load a cluster client's slot map before concurrent use: redis-py's async `RedisCluster` can fail
+    ("Connection closed by server", then an AttributeError) when many commands race to initialise it.
+    A plain client needs nothing. Failure is logged, not raised: the health check reports Redis down."""
+    from redis.asyncio.cluster import RedisCluster
+
+    if isinstance(client, RedisCluster):
+        try:
+            await client.initialize()
+        except redis.RedisError as e:
+            log.warning("Redis Cluster not reachable at start-up (%s); the client initialises on first use",
+                        e.__class__.__name__)
+
+
 def open_redis(url: str | None, *, info: ServerInfo | None = None, timeout: float = SOCKET_TIMEOUT) -> aioredis.Redis:
     """A client for ``url`` — redis-py's cluster client when the server runs in cluster mode — or an
     in-process fakeredis server when ``url`` is empty."""

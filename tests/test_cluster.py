@@ -13,7 +13,7 @@ from redis.asyncio.cluster import RedisCluster
 
 from adapters.wechat import WECHAT
 from bot.runtime import build_services
-from bot.server import create_app
+from bot.server import SERVICES, create_app
 from bot.sessions import SessionKey, probe
 from tests.conftest import Chat, make_settings
 from tests.test_telegram import Tg, sends, telegram_settings
@@ -74,3 +74,16 @@ async def test_telegram_updates_deduplicated_on_a_cluster(cluster_url, api):  # 
         calls = await tg.press("居民")
         assert any("退费" in c.params.get("text", "") or c.buttons() for c in sends(calls))
         assert (await tg.session()).state == "ask_reason"
+
+
+async def test_many_concurrent_first_messages_after_start_up_on_a_cluster(cluster_url):
+    """redis-py's async cluster client fails when many commands race to initialise it; the app loads the
+    slot map at start-up, so a burst of messages right after it (here 30 users at once) all work."""
+    import asyncio
+
+    app = create_app(make_settings(redis_url=cluster_url))
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        services = client.app[SERVICES]
+        chats = [Chat(services) for _ in range(30)]
+        turns = await asyncio.gather(*(chat("我想退医保") for chat in chats))
+        assert all(t["flow"] == "refund" for t in turns)
