@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from aiohttp import web
-from redis.exceptions import RedisError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent
@@ -270,7 +270,7 @@ class WeChatChannel:
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), max(0.0, timeout if timeout is not None else self.deadline))
+            return await asyncio.wait_for(asyncio.shield(task), max(0.0, self.deadline if timeout is None else timeout))
         except asyncio.TimeoutError:
             if key not in self._late:
                 self._late.add(key)
@@ -305,7 +305,6 @@ class WeChatChannel:
             return await redis.get(key) == how
         except RedisError:
             return how == "passive"  # cannot coordinate: answering twice beats not answering
-
 
     # -- rendering -----------------------------------------------------------------------------------
     async def _chunks(self, turn: Turn) -> list[str]:
