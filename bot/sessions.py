@@ -7,6 +7,8 @@ together.
 
 When no ``REDIS_URL`` is configured the same store runs on fakeredis in-process (Lua included), so
 there is one code path: the embedded store has exactly the Redis semantics, just not shared or durable.
+`open_redis` gives redis-py's cluster client when the server runs in cluster mode, and bounded timeouts
+either way (a hung Redis must fail a command in time for WeChat's 5 s deadline).
 """
 from __future__ import annotations
 
