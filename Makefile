@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 .PHONY: run chat test bench redis-server clean
 
 $(STAMP): pyproject.toml
+	@echo "Installing dependencies into $(VENV) (first run, or pyproject.toml changed): about 1-2 minutes, once."
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	@rm -f $(VENV)/.installed-*; touch $@
@@ -25,6 +26,7 @@ test: $(STAMP) redis-server
 
 bench: $(STAMP) redis-server
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/understanding.py
 
 # The tests start a private redis-server on a free port; install the binary when it is missing.
 redis-server:

@@ -521,9 +521,11 @@ class TelegramChannel:
             if not hmac.compare_digest(got, expected):
                 log.warning("telegram webhook: request from %s without the right secret refused", request.remote)
                 return web.Response(status=401, text="unauthorized")
+            if request.content_type != "application/json":  # Telegram always posts JSON
+                return web.Response(status=415, text="application/json expected")
             try:
                 update = Update.model_validate(await request.json(), context={"bot": self.bot})
-            except (ValueError, ValidationError):
+            except (ValueError, ValidationError, RecursionError):  # RecursionError: absurdly nested JSON
                 return web.Response(status=400, text="not an Update")
             try:
                 await self.process(update)

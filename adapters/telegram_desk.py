@@ -16,14 +16,15 @@ from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.methods import CloseForumTopic, CreateForumTopic, GetChatMember, SendMessage
 from aiogram.types import Message
 
-from adapters.telegram import TelegramChannel
-from bot.handoff import P, HandoffService, Ticket
+from adapters.telegram import MAX_TEXT, TelegramChannel, split_text
+from bot.handoff import P, HandoffService, Ticket, UserBusy
 from bot.privacy import mask
 
 log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 MEMBER_CACHE_SECONDS = 600
+MAX_PIECES = 3  # a user message longer than this many desk posts is cut (and says so)
 TOPIC_GONE = ("thread not found", "topic_deleted", "topic not found", "message thread not found")
 
 
@@ -81,12 +82,24 @@ class TelegramDesk:
         return topic.message_thread_id
 
     async def _post(self, ticket: Ticket, text: str) -> Message | None:
+        """Post ``text`` in the ticket's topic, split over several messages when long; beyond
+        ``MAX_PIECES`` messages it is cut, and the post says so. Returns the first message sent."""
         for attempt in range(2):
             thread = await self._topic(ticket)
             body = text if thread is not None else f"[#{ticket.id}] {text}"
+            pieces = split_text(body, MAX_TEXT - 100)
+            if len(pieces) > MAX_PIECES:
+                shown = sum(len(p) for p in pieces[:MAX_PIECES])
+                pieces = pieces[:MAX_PIECES]
+                pieces[-1] += (f"\n\n✂ cut: {shown} of {len(body)} characters shown here; the whole message is "
+                               f"in the ticket's transcript (GET /operator/tickets/{ticket.id}).")
             try:
-                return await self.channel.call(SendMessage(chat_id=self.chat_id, text=body[:4000],
-                                                           message_thread_id=thread))
+                first = None
+                for piece in pieces:
+                    sent = await self.channel.call(SendMessage(chat_id=self.chat_id, text=piece,
+                                                               message_thread_id=thread))
+                    first = first or sent
+                return first
             except TelegramBadRequest as e:
                 if thread is None or not any(s in e.message.lower() for s in TOPIC_GONE) or attempt:
                     log.error("desk: post for ticket %s failed: %s", ticket.id, e.message)
@@ -111,8 +124,14 @@ class TelegramDesk:
             return  # the General topic is for the team's own talk
         operator = f"tg:{user.id}" + (f" ({user.username})" if user.username else "")
         command = m.text.strip().split()[0].split("@")[0].lower() if m.text.startswith("/") else ""
-        if command == "/close":
-            if not await self.handoff.close(ticket.id, by=operator):
+        if command == "/close":  # "/close 感谢您的耐心" sends those words before the closing line
+            words = m.text.strip().split(None, 1)[1] if len(m.text.strip().split(None, 1)) > 1 else None
+            try:
+                result = await self.handoff.close(ticket.id, by=operator, text=words)
+            except UserBusy:
+                await self.note(ticket, "ℹ not closed: the user's message is being handled; send /close again.")
+                return
+            if not result:
                 await self.note(ticket, "ℹ this ticket is already closed.")
             return
         if command == "/claim":

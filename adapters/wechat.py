@@ -10,14 +10,16 @@ https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
+import re
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from redis.exceptions import RedisError
@@ -34,7 +36,7 @@ from bot.handoff import DeliveryFailed
 from bot.engine import SessionBusy
 from bot.i18n import Rendered
 from bot.messages import Incoming, Text, Turn
-from bot.privacy import mask
+from bot.privacy import carry_of, mask
 from bot.runtime import Services
 from bot.sessions import SessionKey
 
@@ -47,12 +49,22 @@ TEXT_LIMIT = 2048
 DEADLINE = 4.5
 # Plain-mode signatures cover only token + timestamp + nonce, so a captured URL stays valid: bound its age.
 TIMESTAMP_WINDOW = 300
-# User messages are at most a few KB; anything near the app's 256 KB cap is not from WeChat.
+# User messages are at most a few KB; anything near the app's 256 KB cap is not from WeChat. The cap holds
+# for chunked bodies (no Content-Length) too: the body is read in pieces and refused once past it.
 MAX_BODY = 64 * 1024
+# WeChat posts the whole body at once and gives up after 5 s: a body still arriving after this is a slow
+# client holding a connection open (slowloris); it is dropped with one log line.
+BODY_TIMEOUT = 5.0
+# MsgId is a 64-bit integer (the de-duplication key): at most 20 digits.
+MSGID = re.compile(r"\d{1,20}")
 # Option values that a custom-menu button's EventKey may carry (see docs/wechat.md).
 PAYLOAD_PREFIXES = ("cmd:", "flow:", "faq:")
 # customer-service messages only within 48 h of the user's last message: "response out of time limit"
 OUT_OF_WINDOW = 45015
+# … and only so many per message of the user: "out of response count limit"
+OUT_OF_QUOTA = 45047
+# Users whose last message's open number length (privacy.carry_of) is remembered for the log line.
+LOG_CARRY_USERS = 10_000
 
 
 class BadRequest(Exception):
@@ -92,6 +104,8 @@ class WeChatChannel:
         self.clock: Callable[[], float] = time.time
         self.deadline = DEADLINE
         self.text_limit = TEXT_LIMIT
+        self.body_timeout = BODY_TIMEOUT
+        self._log_carry: dict[str, int] = {}  # openid → carry_of(previous message), for the log line only
         self._inflight: dict[tuple[str, str], asyncio.Task[Turn]] = {}
         self._late: set[tuple[str, str]] = set()
         self._tasks: set[asyncio.Task] = set()
@@ -115,16 +129,30 @@ class WeChatChannel:
         except BadRequest as e:
             log.info("wechat: rejected request: %s", e)
             raise web.HTTPBadRequest(text="bad request") from None
+        except _SlowBody:
+            return await _answer_and_drop(request, web.Response(status=408, text="body too slow"))
+        except web.HTTPForbidden as e:
+            if request.content.is_eof():
+                raise
+            # unauthenticated, its body not read: answer and hang up instead of waiting for the rest of it
+            return await _answer_and_drop(request, web.Response(status=e.status, text=e.text))
         msg = received.message
         incoming = self._incoming(msg)
         if incoming is None:
             if received.kind == "event":
                 return _success()  # unsubscribe, view, location reports, …: nothing to say
+            if msg.type == "unknown":
+                # A MsgType WeChat may add later (or a forged one): no text reply that could be wrong;
+                # counted per type so a new kind of message shows up in `HGETALL bot:wechat:unknown_msgtypes`.
+                with contextlib.suppress(RedisError):  # a count; never worth a 500
+                    await self.services.redis.hincrby(f"{KEY_PREFIX}unknown_msgtypes", received.kind[:32], 1)
+                log.info("wechat: MsgType %r not understood; answered success", received.kind[:32])
+                return _success()
             key = "wechat-unsupported-type"
             return self._reply(received, self.services.translator.text(Text(key), await self._locale(msg.source)))
         if received.store_down:
             return self._reply(received, self._store_down_text())
-        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, mask(incoming.text) or incoming.payload)
+        log.info("wechat %s from %s: %s", msg.type, incoming.user_id, self._log_text(incoming))
         try:
             # WeChat's 5 s count from the request: what the replay check took is not left for the turn.
             turn = await self._turn(incoming, self.deadline - (asyncio.get_running_loop().time() - started))
@@ -162,11 +190,7 @@ class WeChatChannel:
             raise web.HTTPForbidden(text="bad signature")
         if self.crypto is not None and not q.get("msg_signature"):
             raise web.HTTPForbidden(text="safe mode: msg_signature required")
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
-        body = await request.read()  # aiohttp answers 413 itself beyond client_max_size
-        if len(body) > MAX_BODY:
-            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
+        body = await self._read_body(request)
         if self.crypto is not None:
             envelope = _xml_fields(body)
             if not envelope.get("Encrypt"):
@@ -191,12 +215,54 @@ class WeChatChannel:
             raise BadRequest("MsgType, FromUserName or CreateTime missing")
         if fields["MsgType"].strip().lower() != "event" and not fields.get("MsgId", "").strip():
             raise BadRequest("MsgId missing")  # it is the de-duplication key of every user message
+        if fields.get("MsgId", "").strip() and not MSGID.fullmatch(fields["MsgId"].strip()):
+            raise BadRequest("MsgId is not a 64-bit number")
         try:
             message = parse_message(body.decode("utf-8"))
             message.time  # noqa: B018 — CreateTime must be an integer; fail here, not mid-turn
         except Exception as e:
             raise BadRequest(f"unparsable message: {e.__class__.__name__}") from None
         return Received(message, fields["MsgType"].strip().lower(), nonce, self.crypto is not None, store_down)
+
+    def _log_text(self, incoming: Incoming) -> str:
+        """The message for the log line, masked with what this user's previous message left open (an ID
+        split over two messages). The carry is a length, kept per user in this process only, for at most
+        LOG_CARRY_USERS users: a user whose messages reach several workers gets the masking without it."""
+        if not incoming.text:
+            return incoming.payload or ""
+        carry = self._log_carry.pop(incoming.user_id, 0)
+        following = carry_of(incoming.text)
+        if following:
+            self._log_carry[incoming.user_id] = following
+            while len(self._log_carry) > LOG_CARRY_USERS:
+                self._log_carry.pop(next(iter(self._log_carry)))
+        return mask(incoming.text, carry)
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        """The body, at most MAX_BODY bytes (with or without Content-Length), within ``body_timeout``.
+
+        aiohttp has neither a body read timeout nor a per-route size cap (client_max_size is app-wide and
+        only applies to request.read()), so the body is read here piece by piece."""
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+        parts: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                while chunk := await request.content.read(16 * 1024):
+                    size += len(chunk)
+                    if size > MAX_BODY:  # aiohttp reads (lingers on) the rest for at most 10 s
+                        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=size)
+                    parts.append(chunk)
+        except TimeoutError:
+            log.warning("wechat: dropped client %s: body not complete after %.1fs (%d bytes)",
+                        request.remote, self.body_timeout, size)
+            raise _SlowBody from None
+        except (ConnectionError, ClientPayloadError, asyncio.IncompleteReadError) as e:
+            log.info("wechat: client %s went away mid-body (%d bytes): %s", request.remote, size,
+                     e.__class__.__name__)
+            raise web.HTTPBadRequest(text="incomplete body") from None
+        return b"".join(parts)
 
     def _signed(self, signature: str, timestamp: str, nonce: str, *extra: str) -> bool:
         if not (signature and timestamp and nonce):
@@ -372,6 +438,9 @@ class WeChatChannel:
                     await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
                 log.error("wechat: customer-service send failed for %s: %s %s", incoming.message_id, e.errcode, e.errmsg)
                 return
+            except TokenUnavailable as e:  # the token endpoint is failing: one line, not a traceback each time
+                log.error("wechat: customer-service send for %s not attempted: %s", incoming.message_id, e)
+                return
             except Exception:
                 log.exception("wechat: customer-service send failed for %s", incoming.message_id)
                 return
@@ -386,14 +455,17 @@ class WeChatChannel:
         """
         if self.cs is None:
             raise DeliveryFailed("unsupported", "customer-service API not configured")
-        for chunk in split_text(text, TEXT_LIMIT):
+        chunks = split_text(text, TEXT_LIMIT)
+        for i, chunk in enumerate(chunks):
+            rest = "\n\n".join(chunks[i:]) if i else None  # what did not go out, when some did
             try:
                 await self.cs.send_text(openid, chunk)
             except WeChatClientException as e:
-                reason = {OUT_OF_WINDOW: "window_expired", UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
-                raise DeliveryFailed(reason, f"errcode {e.errcode}") from e
+                reason = {OUT_OF_WINDOW: "window_expired", OUT_OF_QUOTA: "quota_exceeded",
+                          UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
+                raise DeliveryFailed(reason, f"errcode {e.errcode}", rest) from e
             except TokenUnavailable as e:
-                raise DeliveryFailed("error", str(e)) from e
+                raise DeliveryFailed("error", str(e), rest) from e
 
     def _spawn(self, coro) -> None:
         task = asyncio.create_task(coro)
@@ -404,6 +476,20 @@ class WeChatChannel:
         """Let late deliveries finish before the process exits (on_shutdown runs before Redis closes)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=5)
+
+
+class _SlowBody(Exception):
+    """The body did not arrive within the body timeout."""
+
+
+async def _answer_and_drop(request: web.Request, response: web.Response) -> web.Response:
+    """Send ``response``, then close the connection instead of reading the rest of the body: aiohttp would
+    linger up to 10 s draining an unread body, which is just what a slow client wants."""
+    await response.prepare(request)
+    await response.write_eof()
+    if request.protocol is not None:
+        request.protocol.force_close()
+    return response
 
 
 def _success() -> web.Response:

@@ -5,6 +5,11 @@ fetched their own would keep invalidating each other. The token lives in Redis; 
 missing fetches it under a Redis lock while the others wait and then read it. wechatpy's client is blocking
 (requests), so each call runs in a thread, off the event loop.
 
+When the token endpoint fails (45009 "api freq out of limit", 5xx, a timeout), workers back off together:
+the failure count lives in Redis and, until the back-off ends, nobody asks again — a message either goes
+out with the token still cached (it is refreshed five minutes before it expires, so it is still good) or
+fails at once with `TokenUnavailable`. A fetch never takes longer than ``fetch_timeout``.
+
 https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/Get_access_token.html
 https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
 """
@@ -48,7 +53,9 @@ class CustomerService:
         *,
         timeout: float = 5.0,
         lock_ttl: float = 10.0,
-        lock_wait: float = 10.0,
+        lock_wait: float = 4.0,
+        fetch_timeout: float = 3.0,
+        max_backoff: float = 60.0,
     ) -> None:
         self.redis = redis
         self.appid = appid
@@ -56,8 +63,15 @@ class CustomerService:
         self.api_base = api_base if api_base.endswith("/") else api_base + "/"
         self.lock_ttl = lock_ttl
         self.lock_wait = lock_wait
-        self.token_key = f"{KEY_PREFIX}{appid}:access_token"
-        self.lock_key = f"{KEY_PREFIX}{appid}:access_token:lock"
+        self.fetch_timeout = fetch_timeout
+        self.max_backoff = max_backoff
+        # ``{appid}`` is a Redis Cluster hash tag: the token, its lock and the keys below share one slot,
+        # so one MGET reads them (on a single Redis the braces are just characters).
+        self.token_key = f"{KEY_PREFIX}{{{appid}}}:access_token"
+        self.lock_key = f"{self.token_key}:lock"
+        self.fresh_key = f"{self.token_key}:fresh"  # exists while no refresh is due
+        self.backoff_key = f"{self.token_key}:backoff"  # exists while fetching is paused
+        self.failures_key = f"{self.token_key}:failures"
         # One blocking client for the process. The token is passed on every call instead of being stored
         # in the client, so concurrent threads never see each other's token state.
         self.client = WeChatClient(appid, secret, timeout=timeout, auto_retry=False)
@@ -75,32 +89,58 @@ class CustomerService:
             await asyncio.to_thread(self._send, await self.access_token(), openid, text)
 
     async def access_token(self) -> str:
-        token = await self.redis.get(self.token_key)
-        if token:
-            return token
+        token, fresh, backoff = await self.redis.mget(self.token_key, self.fresh_key, self.backoff_key)
+        if token and (fresh or backoff):
+            return token  # fresh, or due for refresh while the endpoint is failing: still valid
+        if backoff:
+            raise TokenUnavailable(f"token endpoint of {self.appid} failing; not asking again for a while")
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.lock_wait
         while True:
             holder = secrets.token_hex(8)
             if await self.redis.set(self.lock_key, holder, nx=True, px=int(self.lock_ttl * 1000)):
                 try:
-                    token = await self.redis.get(self.token_key)  # someone may have fetched it meanwhile
-                    if token:
+                    token, fresh = await self.redis.mget(self.token_key, self.fresh_key)
+                    if token and fresh:  # someone fetched it meanwhile
                         return token
-                    result = await asyncio.to_thread(self._fetch)
-                    token = result["access_token"]
-                    # Refresh five minutes early so no request goes out with a token about to expire.
-                    ttl = max(60, int(result.get("expires_in", 7200)) - 300)
-                    await self.redis.set(self.token_key, token, ex=ttl)
-                    return token
+                    return await self._refresh(token)
                 finally:
                     await self.redis.eval(_RELEASE, 1, self.lock_key, holder)
+            if token:
+                return token  # another worker is refreshing it; this one is still valid
             await asyncio.sleep(0.05)
-            token = await self.redis.get(self.token_key)
+            token, backoff = await self.redis.mget(self.token_key, self.backoff_key)
             if token:
                 return token
+            if backoff:
+                raise TokenUnavailable(f"token endpoint of {self.appid} failing; not asking again for a while")
             if loop.time() >= deadline:
                 raise TokenUnavailable(f"no access_token for {self.appid} within {self.lock_wait}s")
+
+    async def _refresh(self, cached: str | None) -> str:
+        """Fetch a new token (under the lock); on failure back off and fall back to ``cached``."""
+        try:
+            result = await asyncio.wait_for(asyncio.to_thread(self._fetch), self.fetch_timeout + 1)
+            token = result["access_token"]
+        except Exception as e:
+            failures = await self.redis.incr(self.failures_key)
+            await self.redis.expire(self.failures_key, 3600)
+            pause = min(self.max_backoff, 2.0 ** (failures - 1))
+            await self.redis.set(self.backoff_key, "1", px=int(pause * 1000))
+            detail = f"{e.errcode} {e.errmsg}" if isinstance(e, WeChatClientException) else e.__class__.__name__
+            log.warning("wechat: access_token fetch failed (%s, %d in a row); pausing fetches for %.0fs%s",
+                        detail, failures, pause, "; the cached token stays in use" if cached else "")
+            if cached:
+                return cached
+            raise TokenUnavailable(f"access_token fetch failed: {detail}") from e
+        expires_in = int(result.get("expires_in", 7200))
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(self.token_key, token, ex=max(60, expires_in - 60))
+        # Refresh five minutes early so no request goes out with a token about to expire.
+        pipe.set(self.fresh_key, "1", ex=max(30, expires_in - 300))
+        pipe.delete(self.failures_key, self.backoff_key)
+        await pipe.execute()
+        return token
 
     async def _forget(self, token: str) -> None:
         """Drop the cached token, unless another worker has already replaced it."""
@@ -108,12 +148,21 @@ class CustomerService:
 
     # -- blocking, run in a thread -------------------------------------------------------------------
     def _fetch(self) -> dict:
-        # WeChatClient.fetch_access_token() hard-codes api.weixin.qq.com; the private helper takes the
-        # URL, so WECHAT_API_BASE applies to the token endpoint too (wechatpy is pinned <2).
-        return self.client._fetch_access_token(
-            url=f"{self.api_base}token",
+        # WeChatClient.fetch_access_token() hard-codes api.weixin.qq.com, and its _fetch_access_token() sends
+        # the request without any timeout (a slow endpoint held callers for as long as it liked). So the
+        # request goes through wechatpy's own requests session here, bounded by fetch_timeout, and its answer
+        # is read the way wechatpy reads it (errcode → WeChatClientException).
+        res = self.client._http.get(
+            f"{self.api_base}token", timeout=self.fetch_timeout,
             params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
         )
+        if res.status_code >= 400:
+            raise WeChatClientException(None, f"HTTP {res.status_code}", client=self.client, response=res)
+        result = res.json()
+        if result.get("errcode"):
+            raise WeChatClientException(result["errcode"], result.get("errmsg", ""), client=self.client,
+                                        response=res)
+        return result
 
     def _send(self, token: str, openid: str, text: str) -> None:
         self.client.post(

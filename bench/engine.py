@@ -77,9 +77,10 @@ async def run(engine: Engine, redis: aioredis.Redis, users: int, rounds: int, co
 
     before = await redis.info("commandstats")
     sent = 0
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     await asyncio.gather(*(user(f"b{i}-{uuid.uuid4().hex[:6]}") for i in range(users)))
     elapsed = time.perf_counter() - t0
+    cpu = time.process_time() - cpu0  # this process only (not redis-server): steadier than wall time when shared
     trips = sent
     Connection.send_packed_command = real_send  # type: ignore[method-assign]
     after = await redis.info("commandstats")
@@ -90,11 +91,48 @@ async def run(engine: Engine, redis: aioredis.Redis, users: int, rounds: int, co
         "messages": n,
         "seconds": elapsed,
         "msg_per_s": n / elapsed,
+        "cpu_ms_per_msg": cpu * 1000 / n,
         "round_trips_per_msg": trips / n,
         "server_cmds_per_msg": server_cmds / n,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(n * 0.99) - 1] * 1000,
     }
+
+
+def observer_cost(services, messages: int = 16000) -> dict[str, float]:
+    """CPU µs per message of the dialogue alone vs the dialogue + bot/observe.py's work (no Redis: the batch
+    is emptied instead of flushed), interleaved, best of 3 — the observer's own cost without network noise."""
+    from bot.observe import ObservedDialogue, Observer, _step
+
+    observer = Observer(services.metrics, services.dialogue.flows, services.events)
+    observed = ObservedDialogue(services.dialogue)
+
+    def walk(observe: bool) -> float:
+        sessions: dict[str, Session] = {}
+        t0 = time.process_time()
+        for i in range(messages):
+            uid = f"o{i // len(SCRIPT) % 50}"
+            msg = Incoming("bench", uid, uid, str(i), SCRIPT[i % len(SCRIPT)])
+            s = sessions.get(uid) or services.dialogue.new_session(msg)
+            sessions[uid] = s
+            if observe:
+                box: list = []
+                token = _step.set(box)
+                t = time.perf_counter()
+                turn = observed.handle(s, msg)
+                _step.reset(token)
+                observer.turn(msg, turn, box[0], time.perf_counter() - t)
+                services.events.flow_events.clear()
+                services.events.review_items.clear()
+            else:
+                services.dialogue.handle(s, msg)
+        return (time.process_time() - t0) * 1e6 / messages
+
+    plain, seen = [], []
+    for _ in range(3):
+        plain.append(walk(False))
+        seen.append(walk(True))
+    return {"dialogue": min(plain), "observed": min(seen)}
 
 
 async def main() -> None:
@@ -115,16 +153,27 @@ async def main() -> None:
         services = build_services(Settings(_env_file=None, redis_url=url))  # type: ignore[call-arg]
         redis = services.redis
         await redis.ping()
-        results = {
-            "engine + refund dialogue": await run(services.engine, redis, args.users, args.rounds, args.concurrency),
-            "engine + trivial dialogue": await run(Engine(RedisSessionStore(redis), Echo()), redis, args.users,
-                                                   args.rounds, args.concurrency),
-        }
+        # Before/after for bot/observe.py: the same engine without the metrics/funnel/review hooks, interleaved
+        # with the observed one (services.engine) so drift on a shared machine hits both alike.
+        plain = Engine(services.store, services.dialogue)
+        results = {}
+        for i in (1, 2):
+            results[f"refund, not observed #{i}"] = await run(plain, redis, args.users, args.rounds, args.concurrency)
+            results[f"refund, observed #{i}"] = await run(services.engine, redis, args.users, args.rounds,
+                                                          args.concurrency)
+        await services.events.flush()
+        results["engine + trivial dialogue"] = await run(Engine(RedisSessionStore(redis), Echo()), redis, args.users,
+                                                         args.rounds, args.concurrency)
+        print(f"funnel events in Redis: {await redis.xlen('bot:funnel')}")
         print(f"users={args.users} rounds={args.rounds} concurrency={args.concurrency} "
               f"messages/user/round={len(SCRIPT)} redis={'private' if proc else url}")
+        cost = observer_cost(services)
+        print(f"in-process, no Redis: dialogue {cost['dialogue']:.1f} µs/msg, with observer {cost['observed']:.1f} "
+              f"µs/msg (+{cost['observed'] - cost['dialogue']:.1f} µs/msg); funnel events are then written in "
+              "batched pipelines (see round trips/msg)")
         for name, r in results.items():
             print(f"{name:28s} {r['messages']:6d} msgs in {r['seconds']:.2f}s  {r['msg_per_s']:8.0f} msg/s  "
-                  f"round trips/msg {r['round_trips_per_msg']:.2f}  server cmds/msg {r['server_cmds_per_msg']:.2f}  "
+                  f"cpu {r['cpu_ms_per_msg']:.3f} ms/msg  round trips/msg {r['round_trips_per_msg']:.2f}  server cmds/msg {r['server_cmds_per_msg']:.2f}  "
                   f"p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms")
         await services.close()
     finally:

@@ -8,7 +8,7 @@ import sys
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.privacy import configure_logging
+from bot.logs import configure_logging
 
 
 def _settings(**overrides: object) -> Settings:
@@ -22,9 +22,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from bot.server import create_app
+    from bot.status import banner
 
     settings = _settings(port=args.port, host=args.host)
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    app = create_app(settings)
+    web.run_app(app, host=settings.host, port=settings.port, print=lambda _: print(banner(app, settings), flush=True))
 
 
 def cmd_chat(args: argparse.Namespace) -> None:
@@ -115,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     poll.add_argument("--timeout", type=int, default=30, help="getUpdates long-poll seconds (default 30)")
     poll.set_defaults(func=cmd_poll)
 
+    from bot.opscli import add_parsers as add_ops_parsers
+
+    add_ops_parsers(sub)  # `report funnel` and `review export|check`
     from bot.announcements.cli import add_parsers as add_announcement_parsers
 
     add_announcement_parsers(sub)  # `announce …` and `worker`
@@ -124,11 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     level = args.log_level or Settings.model_fields["log_level"].default
+    fmt = Settings.model_fields["log_format"].default
     try:
-        level = args.log_level or Settings().log_level
+        env = Settings()
+        level, fmt = args.log_level or env.log_level, env.log_format
     except ValidationError:
         pass
-    configure_logging(level)
+    configure_logging(level, fmt)
     args.func(args)
 
 

@@ -4,6 +4,8 @@ Built once by the CLI and passed down; nothing imports a settings instance at mo
 """
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -26,6 +28,17 @@ class Settings(BaseSettings):
     lock_wait_seconds: float = Field(8.0, gt=0, description="how long a message waits for its session lock")
     history_limit: int = Field(20, ge=1, le=200, description="steps kept for 返回上一步")
     log_level: str = "INFO"
+
+    # operations (bot/metrics.py, bot/logs.py, bot/funnel.py, bot/review.py; README "Operations")
+    log_format: Literal["text", "json"] = Field("text", description="text for a terminal, json: one object per line")
+    metrics_token: SecretStr | None = Field(None, description="Bearer token for /metrics and /admin/funnel.svg")
+    user_hash_salt: SecretStr | None = Field(None, description="key for the hashed user ids in logs and funnels")
+    ops_key_prefix: str = Field("bot", description="Redis key prefix of the funnel stream and review queue")
+    funnel_retention_days: float = Field(30.0, gt=0, description="funnel events older than this are dropped")
+    funnel_max_events: int = Field(200_000, ge=1000, description="funnel events kept at most")
+    review_max_items: int = Field(5000, ge=10, description="not-understood messages kept at most")
+    review_max_age_days: float = Field(30.0, gt=0, description="not-understood messages older than this are dropped")
+    announce_metrics_port: int | None = Field(None, ge=0, le=65535, description="worker's own /metrics port")
     hotline: str = "12333"
 
     # WeChat official account (adapters/wechat.py)

@@ -13,11 +13,18 @@ one ticket get one winner). Explicit mappings in Redis, never parsed from messag
     bot:{handoff}:log:<id>             LIST   the transcript, PII masked
     bot:{handoff}:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
     bot:{handoff}:outbox:<channel>:<user>:taken:<msg id>  LIST  the replies a message took (for its re-runs)
-    bot:{handoff}:relayed:<id>         HASH   user message ids already relayed to the desk (once each)
+    bot:{handoff}:relay:<id>           ZSET   user messages on their way to the desk, in the user's order
+    bot:{handoff}:held:<id>            LIST   operator replies WeChat refused (45015/45047), sent when the user writes
 
 ``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
 the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
 and is written and removed by separate single-slot calls.
+
+User messages reach the desk in the user's order: each is queued by its platform order (Telegram
+update_id, WeChat MsgId) and posted once no new one has arrived for ``settle`` seconds, so a burst that
+the engine's lock let through in any order (0,6,1,7,…) is posted 0,1,2,…. Closing a ticket takes the
+same per-user lock as the engine (and posts what is still queued first), so a message sent as the
+ticket closes is either relayed before 「closed」 or answered by the bot — never lost in between.
 
 While a ticket is open the bot stays silent and relays (the engine middleware below runs before the
 dialogue, under the user's lock); on close the user gets a closing line and is back with the bot, with
@@ -25,6 +32,7 @@ the flow where it was.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -35,26 +43,39 @@ from typing import Any, Awaitable, Callable, Mapping, Protocol
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as aioredis
+from redis.exceptions import LockError
 
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
-from bot.privacy import mask
+from bot.privacy import carry_of, mask
 from bot.sessions import DamagedValue, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
 
 P = "bot:{handoff}:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
+RECENT_CHARS = 200  # … each cut to this, saying so
 POINTER_TTL = 7 * 24 * 3600
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
 
 
 class DeliveryFailed(Exception):
-    """A message could not reach the user. ``reason``: window_expired | blocked | unsupported | error."""
+    """A message could not reach the user. ``reason``: window_expired | quota_exceeded | blocked |
+    unsupported | error. ``remaining``: the part not delivered, when the first pieces of a split text were."""
 
-    def __init__(self, reason: str, detail: str = "") -> None:
+    def __init__(self, reason: str, detail: str = "", remaining: str | None = None) -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.remaining = remaining
+
+
+# WeChat refuses these until the user writes again (45015: 48 hours passed; 45047: too many messages since
+# the user's last one): the ticket stays with its operator, marked waiting for the user, and the reply is held.
+WAIT_FOR_USER = ("window_expired", "quota_exceeded")
+
+
+class UserBusy(RuntimeError):
+    """The user's lock stayed taken (a message of theirs is being handled); try again."""
 
 
 # A sender delivers one text to a user of its channel; raises DeliveryFailed.
@@ -86,6 +107,7 @@ class Ticket:
     topic_id: str = ""
     closed_reason: str = ""
     context: dict[str, Any] = field(default_factory=dict)
+    waiting: str = ""  # why the ticket waits for the user to write again (window_expired, quota_exceeded)
 
     @property
     def key(self) -> SessionKey:
@@ -96,7 +118,7 @@ class Ticket:
             "id": self.id, "channel": self.channel, "user_id": self.user_id, "chat_id": self.chat_id,
             "status": self.status, "locale": self.locale, "created_at": repr(self.created_at),
             "operator": self.operator, "topic_id": self.topic_id, "closed_reason": self.closed_reason,
-            "context": json.dumps(self.context, ensure_ascii=False),
+            "context": json.dumps(self.context, ensure_ascii=False), "waiting": self.waiting,
         }
 
     @classmethod
@@ -106,6 +128,7 @@ class Ticket:
             locale=h.get("locale", "zh-CN"), created_at=float(h.get("created_at", 0)),
             operator=h.get("operator", ""), topic_id=h.get("topic_id", ""),
             closed_reason=h.get("closed_reason", ""), context=json.loads(h.get("context") or "{}"),
+            waiting=h.get("waiting", ""),
         )
 
     def public(self) -> dict[str, Any]:
@@ -196,18 +219,28 @@ class HandoffService:
         hours: WorkingHours,
         hotline: str = "12333",
         clock: Callable[[], float] = time.time,
+        lock_ttl_ms: int = 10_000,
+        lock_wait: float = 8.0,
+        settle: float = 0.3,
+        max_hold: float = 2.0,
     ) -> None:
         self.redis = redis
         self.tr = translator
         self.hours = hours
         self.hotline = hotline
         self.clock = clock
+        self.lock_ttl_ms = lock_ttl_ms
+        self.lock_wait = lock_wait
+        self.settle = settle  # quiet time before queued user messages go to the desk, in order
+        self.max_hold = max_hold  # … but never held longer than this while more keep coming
         self.senders: dict[str, Sender] = {}
         self.desk: Desk | None = None
         self._claim = redis.register_script(_CLAIM)
         self._close = redis.register_script(_CLOSE)
         self._drop_pointer = redis.register_script(_DROP_POINTER)
         self._take_outbox = redis.register_script(_TAKE_OUTBOX)
+        self._arrivals: dict[str, int] = {}
+        self._flushers: dict[str, asyncio.Task[None]] = {}
 
     # -- wiring --------------------------------------------------------------------------------------
     def register_sender(self, channel: str, sender: Sender) -> None:
@@ -274,18 +307,69 @@ class HandoffService:
                 log.exception("desk could not show ticket %s; it stays queued for the HTTP API", ticket.id)
         return ticket, await self.position(ticket.id) or 0
 
-    async def from_user(self, ticket: Ticket, msg: Incoming) -> None:
-        # Once per message: a run repeated after a lost lock must not relay it to the desk again.
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.hsetnx(f"{P}relayed:{ticket.id}", msg.message_id, "1")
-        pipe.expire(f"{P}relayed:{ticket.id}", POINTER_TTL)
-        first, _ = await pipe.execute()
-        if not first:
-            return
-        text = mask(msg.text or msg.payload or "")
-        await self._log(ticket.id, "user", text)
-        if self.desk is not None:
-            await self.desk.user_message(ticket, text, msg.message_id)
+    async def from_user(self, ticket: Ticket, msg: Incoming, masked: str | None = None) -> None:
+        """Queue the user's (masked) message for the desk; it is posted in the user's order (see `flush`)."""
+        text = masked if masked is not None else mask(msg.text or msg.payload or "")
+        order = int(msg.message_id) if msg.message_id.isdigit() and len(msg.message_id) <= 20 \
+            else int(self.clock() * 1_000_000)
+        # Equal scores sort by member, so a zero-padded order key keeps 64-bit ids exact.
+        member = f"{order:020d} " + json.dumps({"id": msg.message_id, "text": text}, ensure_ascii=False)
+        await self.redis.zadd(f"{P}relay:{ticket.id}", {member: 0})
+        self._arrivals[ticket.id] = self._arrivals.get(ticket.id, 0) + 1
+        task = self._flushers.get(ticket.id)
+        if task is None or task.done():
+            self._flushers[ticket.id] = asyncio.create_task(self._flush_later(ticket.id))
+
+    async def _flush_later(self, ticket_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        try:
+            while True:
+                seen = self._arrivals.get(ticket_id, 0)
+                await asyncio.sleep(self.settle)
+                if self._arrivals.get(ticket_id, 0) != seen and loop.time() - began < self.max_hold:
+                    continue  # more of the burst is arriving: let it settle
+                seen = self._arrivals.get(ticket_id, 0)
+                await self.flush(ticket_id)
+                if self._arrivals.get(ticket_id, 0) == seen:
+                    return
+                began = loop.time()
+        except Exception:
+            log.exception("handoff: user messages of ticket %s not posted to the desk yet; "
+                          "they go with the next message or the close", ticket_id)
+        finally:
+            if self._flushers.get(ticket_id) is asyncio.current_task():
+                del self._flushers[ticket_id]
+                self._arrivals.pop(ticket_id, None)
+
+    async def flush(self, ticket_id: str) -> None:
+        """Post the ticket's queued user messages to the transcript and the desk, oldest first. One flusher
+        per ticket at a time (across workers); an entry leaves the queue only once it was posted."""
+        key = f"{P}relay:{ticket_id}"
+        async with self.redis.lock(f"{P}relay-lock:{ticket_id}", timeout=30, blocking_timeout=10, sleep=0.01):
+            ticket = None
+            while True:
+                first = await self.redis.zrange(key, 0, 0)
+                if not first:
+                    return
+                ticket = ticket or await self.get(ticket_id)
+                entry = json.loads(first[0].split(" ", 1)[1])
+                await self._log(ticket_id, "user", entry["text"])
+                if self.desk is not None and ticket is not None:
+                    await self.desk.user_message(ticket, entry["text"], entry["id"])
+                await self.redis.zrem(key, first[0])
+
+    async def drain(self, *_: object) -> None:
+        """At shutdown: post what is still queued now instead of after the quiet time."""
+        pending = list(self._flushers.items())
+        for _, task in pending:
+            task.cancel()
+        for ticket_id, task in pending:
+            await asyncio.gather(task, return_exceptions=True)
+            try:
+                await self.flush(ticket_id)
+            except Exception:
+                log.exception("handoff: queued user messages of ticket %s stay queued", ticket_id)
 
     def summary(self, ticket: Ticket) -> str:
         c = ticket.context
@@ -312,28 +396,66 @@ class HandoffService:
         ticket = await self.get(ticket_id)
         assert ticket is not None
         await self._log(ticket_id, "operator", mask(text), operator=operator)
-        return await self._deliver(ticket, self.tr.text(Text("handoff-operator-says", {"text": text}), ticket.locale))
+        return await self._deliver(ticket, self._operator_says(text, ticket.locale))
 
-    async def close(self, ticket_id: str, by: str, reason: str = "operator") -> bool:
+    def _operator_says(self, text: str, locale: str) -> str:
+        return self.tr.text(Text("handoff-operator-says", {"text": text}), locale)
+
+    def _user_lock(self, key: SessionKey):  # noqa: ANN202 — redis.asyncio.lock.Lock
+        """The engine's own per-user lock. The engine takes ``bot:{<channel>:<user>}:lock`` with SET NX PX
+        <random token> and frees it by compare-and-delete — the protocol of redis-py's Lock, so holding
+        this keeps the user's messages out, and a message being handled keeps this waiting."""
+        return self.redis.lock(key.key("lock"), timeout=self.lock_ttl_ms / 1000, sleep=0.01,
+                               blocking_timeout=self.lock_wait)
+
+    async def close(self, ticket_id: str, by: str, reason: str = "operator", *, text: str | None = None,
+                    locked: bool = False) -> str:
+        """Close the ticket under the user's lock (``locked``: the caller runs under it already, i.e. the
+        engine's middleware). ``text``: the operator's last words, sent before the closing line.
+
+        Returns "" when there was nothing to close (missing or closed already), else "closed" — or, with a
+        ``text``, how that text fared ("delivered", "queued_outbox", "window_expired", …). Raises
+        `UserBusy` when the user's lock stayed taken for ``lock_wait``."""
         ticket = await self.get(ticket_id)
         if ticket is None:
-            return False
+            return ""
+        if locked:
+            return await self._close_locked(ticket, by, reason, text)
+        lock = self._user_lock(ticket.key)
+        if not await lock.acquire():
+            raise UserBusy(f"user of ticket {ticket_id} busy")
+        try:
+            return await self._close_locked(ticket, by, reason, text)
+        finally:
+            try:
+                await lock.release()
+            except LockError:
+                log.warning("handoff: the user lock expired while closing ticket %s", ticket_id)
+
+    async def _close_locked(self, ticket: Ticket, by: str, reason: str, text: str | None) -> str:
+        ticket_id = ticket.id
+        await self.flush(ticket_id)  # what the user said before the close reaches the desk before 「closed」
         closed = await self._close(
             keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open"], args=[ticket_id, reason, repr(self.clock())],
         )
         await self._drop_pointer(keys=[ticket.key.key("handoff")], args=[ticket_id])  # user's slot: a 2nd call
         if not closed:
-            return False
+            return ""
         await self._log(ticket_id, "system", f"closed by {by} ({reason})")
         ticket.status, ticket.closed_reason = "closed", reason
+        result = "closed"
+        if text and text.strip():
+            await self._log(ticket_id, "operator", mask(text), operator=by)
+            result = await self._deliver(ticket, self._operator_says(text, ticket.locale))
         if reason != "user_cancelled":
             await self._deliver(ticket, self.tr.text(Text("handoff-closed-user"), ticket.locale))
+        await self.redis.delete(f"{P}held:{ticket_id}")
         if self.desk is not None:
             try:
                 await self.desk.ticket_closed(ticket, f"#{ticket_id} closed by {by} ({reason})")
             except Exception:
                 log.exception("desk could not mark ticket %s closed", ticket_id)
-        return True
+        return result
 
     async def _deliver(self, ticket: Ticket, text: str) -> str:
         sender = self.senders.get(ticket.channel)
@@ -345,14 +467,36 @@ class HandoffService:
             return "delivered"
         except DeliveryFailed as e:
             await self._log(ticket.id, "system", f"delivery failed: {e.reason}")
+            if e.reason in WAIT_FOR_USER and ticket.status != "closed":
+                # WeChat takes it once the user writes again: hold it, and mark the ticket as waiting.
+                # (Two keys of different slots in Redis Cluster: a plain pipeline, not a transaction.)
+                pipe = self.redis.pipeline(transaction=False)
+                pipe.rpush(f"{P}held:{ticket.id}", e.remaining or text)
+                pipe.hset(f"{P}ticket:{ticket.id}", "waiting", e.reason)
+                await pipe.execute()
             if self.desk is not None:
                 await self.desk.note(ticket, self._failure_note(e.reason))
             return e.reason
 
+    async def take_held(self, ticket: Ticket) -> list[str]:
+        """The user wrote again: the replies WeChat refused until now, and the ticket no longer waits."""
+        held = await self.redis.lrange(f"{P}held:{ticket.id}", 0, -1)
+        if held:  # LTRIM past what was read: a reply held meanwhile stays for the next message
+            await self.redis.ltrim(f"{P}held:{ticket.id}", len(held), -1)
+        await self.redis.hset(f"{P}ticket:{ticket.id}", "waiting", "")
+        if held and self.desk is not None:
+            await self.desk.note(ticket, f"ℹ the user wrote again: {len(held)} held repl"
+                                         f"{'y' if len(held) == 1 else 'ies'} delivered with this message.")
+        return held
+
     def _failure_note(self, reason: str) -> str:
         return {
-            "window_expired": "⚠ not delivered: WeChat's 48-hour customer-service window has passed; "
-                              "the user must write again before they can be answered.",
+            "window_expired": "⚠ not delivered yet: WeChat's 48-hour customer-service window has passed "
+                              "(errcode 45015). The reply is held and goes out when the user writes again; "
+                              "the ticket waits for the user.",
+            "quota_exceeded": "⚠ not delivered yet: WeChat allows only a limited number of customer-service "
+                              "messages per message of the user (errcode 45047). The reply is held and goes "
+                              "out when the user writes again; the ticket waits for the user.",
             "blocked": "⚠ not delivered: the user has blocked the bot.",
         }.get(reason, f"⚠ not delivered ({reason}).")
 
@@ -374,10 +518,14 @@ class HandoffMiddleware:
         self.service = service
 
     async def before(self, session: Session, msg: Incoming) -> Turn | None:
-        text = mask(msg.text or "")
+        # Masked with what the previous message left open, so an ID split over two messages is caught.
+        text = mask(msg.text or "", session.data.get("pii_carry", 0))
+        session.data["pii_carry"] = carry_of(msg.text)
+        if not session.data["pii_carry"]:
+            del session.data["pii_carry"]
         if text:
             recent = session.data.setdefault("recent", [])
-            recent.append(text[:200])
+            recent.append(text if len(text) <= RECENT_CHARS else text[:RECENT_CHARS] + "…(cut)")
             del recent[:-RECENT_LIMIT]
         # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
         outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(
@@ -394,13 +542,15 @@ class HandoffMiddleware:
             return None
         session.step += 1
         replies = [Reply((Text("handoff-relayed", {"text": t}),)) for t in outbox]
+        if ticket.waiting:  # WeChat let no reply through until now: this message's answer carries them
+            replies += [Reply((Text("handoff-relayed", {"text": t}),)) for t in await self.service.take_held(ticket)]
         if msg.payload == "cmd:handoff_cancel" or (msg.text or "").strip().lower() in CANCEL_WORDS:
-            await self.service.close(ticket.id, by="user", reason="user_cancelled")
+            await self.service.close(ticket.id, by="user", reason="user_cancelled", locked=True)
             session.handoff = None
             replies.append(Reply((Text("handoff-cancelled"),), (Option("cmd:menu", Text("opt-menu")),)))
             return Turn(tuple(replies), session.locale, session.step, session.flow, session.state,
                         dict(session.slots), intent="handoff_cancelled")
-        await self.service.from_user(ticket, msg)
+        await self.service.from_user(ticket, msg, text or mask(msg.payload or ""))
         return Turn(tuple(replies), session.locale, session.step, session.flow, session.state,
                     dict(session.slots), intent="handoff_relay", handoff=True)
 

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 LOCALES_DIR = Path(os.environ.get("YIBAO_LOCALES_DIR", Path(__file__).resolve().parent.parent / "locales"))
 SUPPORTED = ("zh-CN", "en")
+LONG_PARAM = 1000  # string parameters longer than this bypass Fluent's 2,500-character placeable cap
 current_locale: ContextVar[str] = ContextVar("current_locale", default="zh-CN")
 
 
@@ -91,9 +92,19 @@ class Translator:
                 if msg.value is None:
                     break
                 args = {k: self._param(v, candidate) for k, v in item.params.items()}
+                # fluent.runtime replaces a placeable longer than MAX_PART_LENGTH (2,500 characters) with
+                # "{???}" (a guard against expansion attacks on translations). Our long values are user or
+                # operator text, never Fluent markup: pass a short stand-in and put the text back after.
+                long = {f"\ue000{i}\ue001": v for i, (k, v) in enumerate(args.items())
+                        if isinstance(v, str) and len(v) > LONG_PARAM}
+                if long:
+                    stand_in = {v: m for m, v in long.items()}
+                    args = {k: stand_in.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
                 out, errors = bundle.format_pattern(msg.value, args)
                 if errors:
                     log.warning("locale %s id %s: %s", candidate, item.key, errors)
+                for marker, value in long.items():
+                    out = out.replace(marker, value)
                 return out
         log.error("missing locale id %s (%s)", item.key, loc)
         return item.key

@@ -4,10 +4,12 @@
     GET  /operator/tickets/{id}            one ticket with its (masked) transcript
     POST /operator/tickets/{id}/claim      {"operator": "alice"}
     POST /operator/tickets/{id}/reply      {"operator": "alice", "text": "…"}
-    POST /operator/tickets/{id}/close      {"operator": "alice"}
+    POST /operator/tickets/{id}/close      {"operator": "alice", "text"?: "last words, sent before the closing line"}
 
 Answers: 200 done; 401 no token; 403 wrong token; 404 no such ticket; 409 closed or someone else's;
-422 bad body; 502 the reply could not reach the user (``result`` says why, e.g. ``window_expired``).
+422 bad body; 502 the reply could not reach the user (``result`` says why, e.g. ``window_expired``);
+503 the user's messages are being handled right now (``busy``): try again. A close with a ``text`` answers
+``{"result": "ok", "text": "delivered" | "queued_outbox" | "window_expired" | …}``.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.handoff import HandoffService
+from bot.handoff import HandoffService, UserBusy
 from bot.runtime import Services
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -80,10 +82,21 @@ class OperatorAPI:
         body = await _body(request, "operator")
         if isinstance(body, web.Response):
             return body
+        text = body.get("text")
+        if text is not None and not isinstance(text, str):
+            return _json({"error": "text must be a string"}, 422)
         ticket_id = request.match_info["id"]
         if await self.handoff.get(ticket_id) is None:
             return _result("missing")
-        return _result("ok" if await self.handoff.close(ticket_id, by=body["operator"]) else "closed")
+        try:
+            result = await self.handoff.close(ticket_id, by=body["operator"], text=text)
+        except UserBusy:
+            return _json({"result": "busy"}, 503)
+        if not result:
+            return _result("closed")
+        if text and text.strip():
+            return _json({"result": "ok", "text": result})
+        return _result("ok")
 
 
 async def _body(request: web.Request, *fields: str) -> dict[str, Any] | web.Response:

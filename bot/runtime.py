@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
 from bot.config import Settings
 from bot.engine import Engine
+from bot.funnel import FunnelStore
+from bot.review import ReviewQueue
 from bot.handoff import HandoffMiddleware, HandoffService, WorkingHours
 from bot.i18n import Translator
+from bot.logs import set_user_salt
+from bot.metrics import Metrics
+from bot.observe import EventBatch, ObservedDialogue, Observer, instrument_engine, instrument_handoff
 from bot.sessions import RedisSessionStore, check_eviction, open_redis, probe
 from flows import MENU, build_flows
 from flows.dialogue import Dialogue
@@ -27,8 +32,12 @@ class Services:
     dialogue: Dialogue
     engine: Engine
     handoff: HandoffService
+    metrics: Metrics = field(default_factory=Metrics)
+    events: EventBatch | None = None  # funnel + review events on their way to Redis (bot/observe.py)
 
     async def close(self) -> None:
+        if self.events is not None:
+            await self.events.flush()
         await self.store.close()
 
 
@@ -63,7 +72,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
     dialogue = build_dialogue(settings, translator)
     engine = Engine(
         store,
-        dialogue,
+        ObservedDialogue(dialogue),  # notes each step for the metrics/funnel/review observer below
         lock_ttl_ms=settings.lock_ttl_ms,
         lock_wait=settings.lock_wait_seconds,
         dedup_ttl=settings.dedup_ttl_seconds,
@@ -74,4 +83,20 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
     )
     if settings.operator_chat_id is not None or settings.operator_api_token is not None:
         engine.use(HandoffMiddleware(handoff))  # without a desk nobody could answer: 转人工 gives the hotline
-    return Services(settings, redis, store, translator, dialogue, engine, handoff)
+    if settings.user_hash_salt:
+        set_user_salt(settings.user_hash_salt.get_secret_value())
+    metrics = Metrics()
+    events = EventBatch(redis, funnel_store(settings, redis), review_queue(settings, redis), metrics)
+    instrument_engine(engine, Observer(metrics, dialogue.flows, events))  # counters, funnel and review events
+    instrument_handoff(handoff, metrics)  # tickets opened/claimed/closed, time to first operator reply
+    return Services(settings, redis, store, translator, dialogue, engine, handoff, metrics, events)
+
+
+def funnel_store(settings: Settings, redis: aioredis.Redis) -> FunnelStore:
+    return FunnelStore(redis, max_events=settings.funnel_max_events, retention_days=settings.funnel_retention_days,
+                       key=f"{settings.ops_key_prefix}:funnel")
+
+
+def review_queue(settings: Settings, redis: aioredis.Redis) -> ReviewQueue:
+    return ReviewQueue(redis, max_items=settings.review_max_items, max_age_days=settings.review_max_age_days,
+                       key=f"{settings.ops_key_prefix}:review")

@@ -7,6 +7,7 @@ from typing import AsyncIterator
 
 from aiohttp import web
 
+from bot import status
 from bot.config import Settings
 from bot.runtime import Services, build_services
 from bot.sessions import warm_up
@@ -51,7 +52,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
 
     if operator_api.setup(app, services):
         log.info("operator API at /operator/tickets (Bearer OPERATOR_API_TOKEN)")
+    status.setup(app, services)  # /, /readyz, /metrics, /admin/funnel.svg (bot/status.py)
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
+
+    app.on_shutdown.append(services.handoff.drain)  # user messages still queued for the desk
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         await warm_up(services.redis)  # a cluster client loads its slot map before requests race for it

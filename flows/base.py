@@ -48,8 +48,9 @@ def slot_is(slot: str, *values: Any) -> Cond:
 
 @dataclass(frozen=True)
 class Choice:
-    """An answer button. ``when`` hides it unless the slots match; ``hint`` makes it show a hint and
-    ask the same question again instead of filling the slot (for 不清楚 where a hint helps)."""
+    """An answer button. ``when`` hides it unless the slots match. Its value is ALWAYS recorded when it is
+    chosen; a ``hint`` is said first and the flow then moves on (for 不清楚: the hint tells what to check, and
+    the routes give a safe general answer for the value) — the same question is never asked again."""
 
     value: str
     label: str
@@ -75,13 +76,49 @@ def ins_type_choices(*, resident_first: bool) -> tuple[Choice, ...]:
     return (*pair, Choice("不清楚", "opt-unknown", hint="hint-ins-type"))
 
 
+DETAIL_PREFIX = "more:"  # option value of a detail section: "more:<key>"
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One section of an outcome shown on request (材料, 步骤, 注意事项, 时限 …), one tap away.
+
+    ``label`` is the locale id of its button; ``render`` returns nothing when the section has nothing to
+    say for these slots, and then the section is not offered."""
+
+    key: str
+    label: str
+    render: Callable[[Slots], Sequence[Text]]
+
+    @property
+    def value(self) -> str:
+        return DETAIL_PREFIX + self.key
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """A leaf: renders its guidance from the slots, then offers follow-up options."""
+    """A leaf. ``render`` is the first screen: the verdict, where to go and the first steps, short
+    enough for one phone screen. Everything else sits in ``details``, each offered as an option with
+    the outcome; then ``options`` (the errand to do next, …). ``health`` marks guidance where health
+    or treatment comes up: only then does the no-medical-advice note follow it."""
 
     state: str
     render: Callable[[Slots], Sequence[Text]]
     options: Callable[[Slots], Sequence[Option]] = lambda slots: ()
+    details: tuple[Detail, ...] = ()
+    health: bool = False
+
+    def sections(self, slots: Slots) -> list[tuple[Detail, list[Text]]]:
+        """The detail sections that have something to say for these slots, in order."""
+        return [(d, texts) for d in self.details if (texts := list(d.render(slots)))]
+
+    def section(self, key: str, slots: Slots) -> list[Text]:
+        """One detail section's texts ([] when it has none or no such section exists)."""
+        return next((texts for d, texts in self.sections(slots) if d.key == key), [])
+
+    def detail_options(self, slots: Slots, shown: str | None = None) -> list[Option]:
+        """A button for every section with content, except the one just shown."""
+        return [Option(d.value, Text(d.label)) for d, _ in self.sections(slots) if d.key != shown]
 
 
 # What every outcome offers after its own next steps.
@@ -131,6 +168,10 @@ class Flow:
         overlap = set(self.questions) & set(self.outcomes)
         if overlap:
             raise FlowError(f"{name}: states both question and outcome: {overlap}")
+        for o in self.outcomes.values():
+            keys = [d.key for d in o.details]
+            if len(keys) != len(set(keys)):
+                raise FlowError(f"{name}: {o.state} has two detail sections with one key: {keys}")
         states = [*self.questions, *self.outcomes]
         for r in self.routes:
             if r.source not in self.questions or r.dest not in states:
@@ -164,7 +205,7 @@ class Flow:
         seen = 0
         while state in self.questions:
             q = self.questions[state]
-            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots) if not c.hint}:
+            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots)}:
                 return state
             state = self.step(state, slots)
             seen += 1

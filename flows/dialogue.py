@@ -16,8 +16,8 @@ from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
-from flows.base import Flow, Question
-from flows.understanding import Understander, Understanding
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
+from flows.understanding import Understander, Understanding, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,8 @@ class Dialogue:
                                     or self.nlu.ordinal(msg.text or "") is not None):
             out.intent = "expired"  # an answer to a question of the damaged session: start from the menu
             self._show_menu(s, out)
-        elif msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at:
+        elif (msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at
+                and not self._detail_button_current(s, msg)):
             out.intent = "stale"
             out.say("common-stale-button")
             self._reprompt(s, out)
@@ -153,21 +154,27 @@ class Dialogue:
 
     # -- dispatch -----------------------------------------------------------------------------------
     def _dispatch(self, s: Session, msg: Incoming, out: _Out, first_contact: bool) -> None:
-        text = msg.text or ""
         if msg.payload is not None:
             return self._choose(s, msg.payload, out)
+        text = self.nlu.read(msg.text or "")  # normalised once; every reading below shares it
         cmd = self.nlu.command(text)
         if cmd:
             return self._command(s, cmd, out)
         value = self._option_by_number(s, text)
         if value is not None:
             return self._choose(s, value, out)
+        if self._outcome(s) is not None and not s.pending:
+            value = self.nlu.match_choice(text, "_detail", self._labelled_details(s))
+            if value is not None:
+                return self._choose(s, value, out)
         if s.pending:
             yes_no = self.nlu.match_choice(text, "_confirm", self._labelled(s, ["yes", "no"]))
             if yes_no is not None:
                 return self._choose(s, yes_no, out)
             s.pending = None
         question = self._question(s)
+        if self.nlu.is_correction(text) and self._correct(s, text, out):
+            return None
         if question is not None:
             value = self.nlu.match_choice(text, question.slot, self._labelled_choices(s, question))
             u = self.nlu.understand(text)
@@ -176,7 +183,73 @@ class Dialogue:
             return self._free_text_in_flow(s, text, out, u)
         return self._free_text_idle(s, text, out, first_contact)
 
-    def _option_by_number(self, s: Session, text: str) -> str | None:
+    def _correct(self, s: Session, text: Utterance, out: _Out) -> bool:
+        """「刚才选错了,应该是职工」「不是重复交,是交错了」: change an earlier answer of this errand — the most
+        recent one the correction gives another value for — and go on from there; or answer this question.
+        False when the correction names no such value; the message is then read as usual."""
+        flow = self.flows.get(s.flow or "")
+        if flow is None:
+            return False
+        said = self.nlu.without_correction(text)
+        current = self._question(s)
+        for q in self._answered_questions(s, flow):
+            value = self.nlu.match_choice(said, q.slot, self._labelled_choices(s, q, s.slots))
+            if value is not None and value != s.slots.get(q.slot):
+                self._push(s)
+                slots = {**s.slots, q.slot: value}
+                s.slots = self._on_path(flow, slots)
+                s.misunderstood = 0
+                out.intent = s.flow
+                out.say("dialogue-corrected")
+                self._enter(s, flow.settle(flow.start, s.slots), out)
+                return True
+        if current is not None:
+            value = self.nlu.match_choice(said, current.slot, self._labelled_choices(s, current))
+            if value is not None:
+                self._answer(s, current, value, out, said)
+                return True
+        return False
+
+    @staticmethod
+    def _answered_questions(s: Session, flow: Flow) -> list[Question]:
+        """The questions of this errand already answered, the most recent first (history order, then the
+        facts the errand started with, latest question first)."""
+        seen: list[Question] = []
+        for snap in reversed(s.history):
+            if snap["flow"] != s.flow:
+                break
+            q = flow.questions.get(snap["state"] or "")
+            if q is not None and q.slot in s.slots and q not in seen:
+                seen.append(q)
+        for q in reversed(list(flow.questions.values())):
+            if q.slot in s.slots and q not in seen and q.state != s.state:
+                seen.append(q)
+        return seen
+
+    @staticmethod
+    def _on_path(flow: Flow, slots: dict[str, Any]) -> dict[str, Any]:
+        """Slots after a correction: answers to questions the new path no longer asks are dropped."""
+        asked = {q.slot for q in flow.questions.values()}
+        keep = {k: v for k, v in slots.items() if k not in asked}
+        state = flow.start
+        while state in flow.questions:
+            q = flow.questions[state]
+            if q.slot not in slots or slots[q.slot] not in {c.value for c in q.visible(slots)}:
+                break
+            keep[q.slot] = slots[q.slot]
+            state = flow.step(state, slots)
+        ahead, todo = set(), [state]  # questions that may still be asked keep what is already known for them
+        while todo:
+            st = todo.pop()
+            if st in ahead or st not in flow.questions:
+                continue
+            ahead.add(st)
+            todo += [r.dest for r in flow.routes if r.source == st]
+        keep.update({flow.questions[st].slot: slots[flow.questions[st].slot] for st in ahead
+                     if flow.questions[st].slot in slots})
+        return keep
+
+    def _option_by_number(self, s: Session, text: Utterance) -> str | None:
         n = self.nlu.ordinal(text)
         if n is not None and 1 <= n <= len(s.options):
             return s.options[n - 1]
@@ -188,13 +261,16 @@ class Dialogue:
             return self._command(s, value[4:], out)
         if value.startswith("faq:"):
             return self._faq(s, value[4:], out)
+        if value.startswith(DETAIL_PREFIX):
+            return self._detail(s, value[len(DETAIL_PREFIX):], out)
         if value.startswith("flow:"):
             name, _, query = value[5:].partition("?")
             # Slots an FAQ question already revealed ("断交两个月…") carry over into the errand it offers.
             context = dict(s.slots) if s.state == FAQ_STATE else {}
             entry = next((m for m in self.menu if m.key == name), None)
             if entry is not None:
-                return self._start_flow(s, entry.flow, {**context, **entry.prefill, **dict(parse_qsl(query))}, out)
+                return self._start_flow(s, entry.flow, {**context, **entry.prefill, **dict(parse_qsl(query))}, out,
+                                        title=entry.label)
             if name in self.flows:
                 return self._start_flow(s, name, {**context, **dict(parse_qsl(query))}, out)
         if value in ("yes", "no") and s.pending:
@@ -216,23 +292,26 @@ class Dialogue:
         flow = self.flows.get(s.flow or "")
         return flow.questions.get(s.state or "") if flow else None
 
-    def _start_flow(self, s: Session, name: str, prefill: Mapping[str, Any], out: _Out) -> None:
+    def _start_flow(self, s: Session, name: str, prefill: Mapping[str, Any], out: _Out,
+                    title: str | None = None) -> None:
+        """Start ``name`` (``title``: the menu entry's own name, e.g. 医保卡激活 rather than the flow's)."""
         flow = self.flows[name]
         self._push(s)
         s.flow, s.slots, s.pending, s.misunderstood = name, dict(prefill), None, 0
         s.data["answered"] = 0
         out.intent = name
-        out.say("common-flow-start", title=Text(flow.title))
-        self._enter(s, flow.settle(flow.start, s.slots), out)
+        state = flow.settle(flow.start, s.slots)
+        if state in flow.questions:  # guidance reached at once is the whole first screen: no "I will ask…"
+            out.say("common-flow-start", title=Text(title or flow.title))
+        self._enter(s, state, out)
 
-    def _answer(self, s: Session, q: Question, value: str, out: _Out, text: str = "") -> None:
+    def _answer(self, s: Session, q: Question, value: str, out: _Out, text: Utterance | str = "") -> None:
         flow = self.flows[s.flow]  # type: ignore[index]
         out.intent = s.flow
         choice = next(c for c in q.visible(s.slots) if c.value == value)
         s.misunderstood = 0
-        if choice.hint:
+        if choice.hint:  # said, then on with the value recorded (不清楚 never asks the same question again)
             out.say(choice.hint)
-            return self._ask(s, q, out)
         self._push(s)
         s.slots[q.slot] = value
         s.data["answered"] = s.data.get("answered", 0) + 1
@@ -241,7 +320,7 @@ class Dialogue:
             s.slots.setdefault(slot, extra)
         self._enter(s, flow.settle(flow.step(q.state, s.slots), s.slots), out)
 
-    def _slots_for(self, flow: str | None, text: str) -> dict[str, Any]:
+    def _slots_for(self, flow: str | None, text: Utterance | str) -> dict[str, Any]:
         if not text or flow is None:
             return {}
         return self.nlu.slots_in(text, flow)
@@ -252,33 +331,63 @@ class Dialogue:
         s.state = state
         if state in flow.questions:
             return self._ask(s, flow.questions[state], out)
+        # The first screen: verdict, where to go, first steps; the rest is one tap away (details).
         outcome = flow.outcomes[state]
+        s.data["outcome_at"] = [s.flow, state, s.step]  # buttons drawn from now on belong to this guidance
         out.texts.extend(outcome.render(s.slots))
         out.say("common-local-rules")
-        out.say("common-footer")
+        if outcome.health:
+            out.say("common-footer")
         self._offer(s, self._after_outcome(flow, s), out)
 
-    def _after_outcome(self, flow: Flow, s: Session) -> list[Option]:
-        return list(flow.outcomes[s.state].options(s.slots)) or [  # type: ignore[index]
-            Option("cmd:menu", Text("opt-menu")),
-            Option("cmd:handoff", Text("opt-handoff")),
-            Option("cmd:exit", Text("opt-exit")),
-        ]
+    def _after_outcome(self, flow: Flow, s: Session, shown: str | None = None) -> list[Option]:
+        """The detail sections not on screen, then the outcome's own options (by default 主菜单 and 转人工)."""
+        outcome = flow.outcomes[s.state]  # type: ignore[index]
+        return [*outcome.detail_options(s.slots, shown), *(outcome.options(s.slots) or AFTER_GUIDANCE)]
 
-    def _ask(self, s: Session, q: Question, out: _Out) -> None:
+    def _outcome(self, s: Session) -> Outcome | None:
+        """The guidance on screen, when the session is at an outcome."""
+        flow = self.flows.get(s.flow or "")
+        return flow.outcomes.get(s.state or "") if flow else None
+
+    def _detail(self, s: Session, key: str, out: _Out) -> None:
+        """Show one section of the guidance on screen; the state, slots and history stay as they are,
+        so the same tap twice shows the same section twice and never moves the conversation on."""
+        outcome = self._outcome(s)
+        texts = outcome.section(key, s.slots) if outcome is not None else []
+        if not texts:  # a section of guidance that is no longer on screen
+            out.intent = "stale"
+            out.say("common-stale-button")
+            return self._reprompt(s, out)
+        out.intent = s.flow
+        s.misunderstood = 0
+        out.texts.extend(texts)
+        self._offer(s, self._after_outcome(self.flows[s.flow], s, shown=key), out)  # type: ignore[index]
+
+    def _detail_button_current(self, s: Session, msg: Incoming) -> bool:
+        """A detail button of the guidance still on screen stays good after other details were opened
+        (a tap only shows text), so an older keyboard of the same guidance is not stale."""
+        at = s.data.get("outcome_at")
+        return (bool(msg.payload) and msg.payload.startswith(DETAIL_PREFIX) and isinstance(at, list)
+                and at[:2] == [s.flow, s.state] and msg.button_step is not None and msg.button_step >= at[2])
+
+    def _ask(self, s: Session, q: Question, out: _Out, with_handoff: bool = False) -> None:
         out.say(q.prompt)
-        self._offer(s, [Option(c.value, Text(c.label)) for c in q.visible(s.slots)], out)
+        options = [Option(c.value, Text(c.label)) for c in q.visible(s.slots)]
+        if with_handoff:  # no dead end: the options again, and a person
+            options.append(Option("cmd:handoff", Text("opt-handoff")))
+        self._offer(s, options, out)
 
     def _offer(self, s: Session, options: list[Option], out: _Out) -> None:
         options = [o for o in options if self._available(o.value)]
         out.options = options
         s.options = [o.value for o in options]
 
-    def _asks_for_other_errand(self, s: Session, text: str, u: Understanding) -> bool:
+    def _asks_for_other_errand(self, s: Session, text: Utterance, u: Understanding) -> bool:
         """"新农合如何重新参保" at "您参加的是哪种医保?" asks for another errand rather than answering."""
         return u.intent in self.flows and u.intent != s.flow and u.score >= CONFIDENT and self.nlu.is_request(text)
 
-    def _free_text_in_flow(self, s: Session, text: str, out: _Out, u: Understanding) -> None:
+    def _free_text_in_flow(self, s: Session, text: Utterance, out: _Out, u: Understanding) -> None:
         """Free text that is not an answer: another errand (ask before switching), more slots of this
         one, an FAQ or an out-of-scope question (answer, then ask the same question again)."""
         flow = self.flows[s.flow]  # type: ignore[index]
@@ -293,17 +402,43 @@ class Dialogue:
             return self._same_errand(s, flow, u, out)
         if u.intent == "handoff":
             return self._command(s, "handoff", out)
+        dropped = self.nlu.drops_errand(text, flow.name)  # "不想转了…", "算了不退了…"
         if u.intent == "faq" and u.faq:
+            if dropped and u.faq in faq_by_id():  # the errand is given up: answer, and offer what follows
+                return self._faq(s, u.faq, out)
             self._say_faq(u.faq, out)
             out.say("oos-in-flow")
             return self._reprompt(s, out)
+        if dropped and u.intent is None or dropped and u.score < CONFIDENT:
+            out.say("dialogue-errand-dropped", title=Text(flow.title))
+            s.misunderstood = 0
+            out.intent = "cmd:menu"
+            return self._show_menu(s, out)
         if u.intent == "out_of_scope" and u.score >= CONFIDENT:
             self._say_out_of_scope(u, out)
             out.say("oos-in-flow")
             return self._reprompt(s, out)
+        self._not_an_answer(s, text, out)
+
+    def _not_an_answer(self, s: Session, text: Utterance, out: _Out) -> None:
+        """Free text that answers nothing at a question. A bare 是/不是/yes/no at an option question, or
+        "不清楚" where the question has no such option, shows the options with what to do; the second
+        misunderstanding at the same question shows them with one line of explanation and 转人工."""
+        q = self._question(s)
+        assert q is not None
         out.intent = "unknown"
-        self._not_understood(s, out, "common-not-understood-answer")
-        self._reprompt(s, out)
+        s.misunderstood += 1
+        if self.nlu.is_unsure(text):
+            out.say("dialogue-unsure-no-option", hotline=self.hotline)
+            return self._ask(s, q, out, with_handoff=True)
+        if self.nlu.is_bare(text):
+            out.say("dialogue-pick-option")
+            return self._ask(s, q, out, with_handoff=s.misunderstood >= 2)
+        if s.misunderstood >= 2:
+            out.say("dialogue-options-explain")
+            return self._ask(s, q, out, with_handoff=True)
+        out.say("common-not-understood-answer", hotline=self.hotline)
+        self._ask(s, q, out)
 
     def _same_errand(self, s: Session, flow: Flow, u: Understanding, out: _Out) -> None:
         """The user restates the errand we are in: take new facts; contradicting ones → offer a restart."""
@@ -323,7 +458,7 @@ class Dialogue:
         out.say("dialogue-same-errand", title=Text(flow.title))
         self._reprompt(s, out)
 
-    def _free_text_idle(self, s: Session, text: str, out: _Out, first_contact: bool) -> None:
+    def _free_text_idle(self, s: Session, text: Utterance, out: _Out, first_contact: bool) -> None:
         value = self.nlu.match_choice(text, "_menu", self._labelled_menu(s))
         if value is not None:
             return self._choose(s, value, out)
@@ -361,7 +496,8 @@ class Dialogue:
         s.state, s.slots = FAQ_STATE, dict(context or {})
         self._say_faq(faq_id, out)
         out.say("common-local-rules")
-        out.say("common-footer")
+        if faqs[faq_id].health:
+            out.say("common-footer")
         self._offer(s, [*faqs[faq_id].follow_up, Option(FAQ_LIST, Text("opt-faq-more")),
                         Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Text("opt-handoff"))], out)
 
@@ -376,7 +512,11 @@ class Dialogue:
         """domain.md §10: say what the bot does; group A → ask the local office / hotline; health → no advice."""
         out.intent = "out_of_scope"
         out.say("oos-reply")
-        if u.topic == "insurance":
+        if u.topic == "social":  # pension, work injury, unemployment, maternity: 社保/人社, 12333
+            out.say("oos-social")
+        elif u.topic == "housing_fund":  # 公积金: 12329
+            out.say("oos-housing-fund")
+        elif u.topic == "insurance":
             out.say("oos-ask-local", hotline=self.hotline)
         else:
             if u.topic == "health":
@@ -420,7 +560,6 @@ class Dialogue:
             s.flow, s.state, s.slots, s.history, s.misunderstood = None, CLOSED_STATE, {}, [], 0
             out.say("common-goodbye", hotline=self.hotline)
             out.say("common-local-rules")
-            out.say("common-footer")
             return self._offer(s, [Option("cmd:menu", Text("opt-menu"))], out)
         if cmd == "handoff":
             out.intent = "handoff"
@@ -473,10 +612,20 @@ class Dialogue:
     def _labelled(self, s: Session, values: list[str]) -> list[tuple[str, list[str]]]:
         return [(v, [self.tr.text(Text(f"opt-{v}"), s.locale)]) for v in values]
 
-    def _labelled_choices(self, s: Session, q: Question) -> list[tuple[str, list[str]]]:
+    def _labelled_choices(self, s: Session, q: Question,
+                          slots: Mapping[str, Any] | None = None) -> list[tuple[str, list[str]]]:
         return [
             (c.value, [self.tr.text(Text(c.label), loc) for loc in (s.locale, self.default_locale)])
-            for c in q.visible(s.slots)
+            for c in q.visible(s.slots if slots is None else slots)
+        ]
+
+    def _labelled_details(self, s: Session) -> list[tuple[str, list[str]]]:
+        outcome = self._outcome(s)
+        if outcome is None:
+            return []
+        return [
+            (d.value, [self.tr.text(Text(d.label), loc) for loc in (s.locale, self.default_locale)])
+            for d, _ in outcome.sections(s.slots)
         ]
 
     def _labelled_menu(self, s: Session) -> list[tuple[str, list[str]]]:

@@ -2,18 +2,22 @@
 
 Slot values follow the public dev-set labels (react_task=补缴/重新参保/卡激活, ins_type=居民/职工,
 lapse=≤3个月/>3个月, channel=线上/线下). Exactly three months counts as ≤3个月 (domain.md §8 C4).
+Every visible choice, 不清楚 included, leads on: an unknown 险种 gets both rules, an unknown lapse is told how to
+check it and sees both outcomes, an unknown card part is told what the two accounts are.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from bot.messages import Option, Text
-from flows.base import Choice, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
+from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
 from flows.dialogue import flow_value
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
-RESIDENT, EMPLOYEE = "居民", "职工"
+RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"
 SHORT, LONG = "≤3个月", ">3个月"
 WHERE = (("医院药店", "hospital"), ("医保窗口", "window"), ("手机APP", "app"), ("电话", "phone"),
-         ("人在外地", "elsewhere"))
+         ("银行网点", "bank"), ("人在外地", "elsewhere"))
 
 is_card = slot_is("react_task", CARD)
 
@@ -27,7 +31,7 @@ QUESTIONS = (
     Question("ask_lapse", "lapse", "react-ask-lapse", (
         Choice(SHORT, "react-lapse-short"),
         Choice(LONG, "react-lapse-long"),
-        Choice("不清楚", "opt-unknown"),
+        Choice(UNSURE, "react-lapse-unsure"),
     )),
     Question("ask_over_65", "over_65", "react-ask-over-65", (
         Choice("是", "opt-yes"),
@@ -41,7 +45,7 @@ QUESTIONS = (
         Choice("就医结算", "react-card-part-medical"),
         Choice("银行卡", "react-card-part-bank"),
         Choice("电子凭证", "react-card-part-ecert"),
-        Choice("不清楚", "opt-unknown", hint="react-card-part-hint"),
+        Choice(UNSURE, "react-card-part-unsure", hint="react-card-part-hint"),
     )),
     Question("ask_for_whom", "for_whom", "react-ask-for-whom", (
         Choice("本人", "react-for-self"),
@@ -59,95 +63,141 @@ QUESTIONS = (
 ROUTES = (
     Route("ask_task", "ask_card_part", is_card),
     Route("ask_task", "ask_ins_type"),
-    Route("ask_ins_type", "ask_lapse", slot_is("ins_type", EMPLOYEE)),
-    Route("ask_ins_type", "ask_over_65"),
-    Route("ask_lapse", "done_employee_unknown", slot_is("lapse", "不清楚")),
+    Route("ask_ins_type", "ask_over_65", slot_is("ins_type", RESIDENT)),
+    Route("ask_ins_type", "ask_lapse"),  # 职工, or 不清楚 (the outcome then gives both rules)
+    Route("ask_lapse", "done_employee_unknown", slot_is("lapse", UNSURE)),
     Route("ask_lapse", "ask_channel"),
     Route("ask_over_65", "ask_channel"),
     Route("ask_channel", "done_resident", slot_is("ins_type", RESIDENT)),
     Route("ask_channel", "done_employee_long", slot_is("lapse", LONG)),
     Route("ask_channel", "done_employee_short"),
+    # The electronic certificate is activated in the app: no card to wait for, nobody to bring (defect 11).
+    Route("ask_card_part", "done_card_ecert", slot_is("card_part", "电子凭证")),
     Route("ask_card_part", "ask_for_whom"),
     Route("ask_for_whom", "done_card_newborn", slot_is("for_whom", "新生儿")),
     Route("ask_for_whom", "ask_card_received"),
     Route("ask_card_received", "done_card_status", slot_is("card_received", "没拿到")),
     Route("ask_card_received", "done_card_bank", slot_is("card_part", "银行卡")),
-    Route("ask_card_received", "done_card_ecert", slot_is("card_part", "电子凭证")),
     Route("ask_card_received", "ask_where"),
     *(Route("ask_where", f"done_card_{suffix}", slot_is("activate_where", value)) for value, suffix in WHERE[:-1]),
     Route("ask_where", "done_card_elsewhere"),
 )
 
+Render = Callable[[Slots], list[Text]]
+
 
 # -- lapse guidance ------------------------------------------------------------------------------
-def _channel(slots: Slots, online: str, offline: str) -> Text:
-    return Text(online if slots.get("channel") == "线上" else offline)
+def _online(slots: Slots) -> bool:
+    return slots.get("channel") == "线上"
+
+
+def _type_unknown(slots: Slots) -> list[Text]:
+    return [Text("react-type-unknown")] if slots.get("ins_type") == UNSURE else []
 
 
 def _employee_short(slots: Slots) -> list[Text]:
-    out = [Text("react-emp-short-verdict")]
+    out = [*_type_unknown(slots), Text("react-emp-short-verdict")]
     if slots.get("react_task") == REENROL:
         out.append(Text("react-emp-short-no-reenrol"))
-    return [*out, Text("react-emp-short-effects"), Text("react-emp-short-materials"), Text("react-emp-late-fee"),
-            _channel(slots, "react-emp-pay-online", "react-emp-pay-offline"), Text("react-boundary-hurry"),
-            Text("react-contact")]
+    return [*out, Text("react-emp-pay-online" if _online(slots) else "react-emp-pay-offline")]
 
 
 def _employee_long(slots: Slots) -> list[Text]:
-    return [Text("react-emp-long-verdict"), Text("react-emp-long-wait"), Text("react-emp-long-bridge"),
-            _channel(slots, "react-emp-pay-online", "react-emp-pay-offline"), Text("react-contact")]
+    # Re-enrolment, not back-payment: its own channel text (defect 4).
+    return [*_type_unknown(slots), Text("react-emp-long-verdict"),
+            Text("react-emp-reenrol-online" if _online(slots) else "react-emp-reenrol-offline")]
 
 
 def _employee_unknown(slots: Slots) -> list[Text]:
-    return [Text("react-emp-unknown-check"), Text("react-emp-short-verdict"), Text("react-emp-long-verdict"),
-            Text("react-emp-long-wait"), Text("react-contact")]
+    return [*_type_unknown(slots), Text("react-emp-unknown-check"), Text("react-emp-unknown-both"),
+            Text("react-emp-unknown-where")]
 
 
 def _resident(slots: Slots) -> list[Text]:
-    out = [Text("react-res-verdict"), Text("react-res-period")]
-    if slots.get("react_task") == REENROL:
-        out += [Text("react-res-conditions"), Text("react-res-materials"), Text("react-new-enrollee-wait")]
+    out = [Text("react-res-verdict")]
     if slots.get("over_65") == "是":
         out.append(Text("react-res-over-65"))
-    out.append(Text("react-res-merged"))
-    out.append(_channel(slots, "react-res-pay-online", "react-res-pay-offline"))
-    return [*out, Text("react-gap-effect"), Text("react-contact")]
+    return [*out, Text("react-res-wait"), Text("react-res-pay-online" if _online(slots) else "react-res-pay-offline")]
 
 
 # -- card guidance -------------------------------------------------------------------------------
-def _card(*keys: str):
-    def render(slots: Slots) -> list[Text]:
-        out = [Text("react-card-check-made"), *(Text(k) for k in keys)]
-        if slots.get("for_whom") == "代办":
+def _card(*how: str, proxy: bool = False, medical_too: bool = False) -> Render:
+    """First screen of a card outcome: what the two accounts are (after 不清楚), how, and the proxy papers
+    where someone goes in person for the card holder (window and bank only, defect 12)."""
+    def essentials(slots: Slots) -> list[Text]:
+        # After 不清楚: say what the two accounts are (at the bank, its own text and the medical line do).
+        out = [Text("react-card-part-explain")] if slots.get("card_part") == UNSURE and not medical_too else []
+        out += [*(Text(k) for k in how), Text("react-card-deadline")]
+        if medical_too and slots.get("card_part") != "银行卡":
+            out.append(Text("react-card-bank-medical"))
+        if proxy and slots.get("for_whom") == "代办":
             out.append(Text("react-card-proxy"))
-        if slots.get("card_part") != "银行卡":
-            out.append(Text("react-card-elsewhere-tip"))
-        return [*out, Text("react-card-after"), Text("react-card-contact")]
-    return render
+        return out
+    return essentials
 
 
+def _texts(*keys: str) -> Callable[[Slots], list[Text]]:
+    return lambda slots: [Text(k) for k in keys]
 
-_card_again = Option(flow_value("reactivation", {"react_task": CARD, "card_received": "已拿到"}),
-                     Text("opt-card-got-it"))
+
+def _card_again(slots: Slots) -> list[Option]:
+    """「卡已拿到,继续激活」 keeps what was already answered, so it goes straight to 去哪激活 (defect 15)."""
+    known = {k: slots[k] for k in ("card_part", "for_whom") if k in slots}
+    # Through the 医保卡激活 menu entry, so that the greeting names this errand.
+    value = flow_value("card", {"react_task": CARD, **known, "card_received": "已拿到"})
+    return [Option(value, Text("opt-card-got-it")), *follow_up()(slots)]
+
+
+def _resident_materials(slots: Slots) -> list[Text]:
+    if slots.get("react_task") == REENROL:
+        return [Text("react-res-conditions"), Text("react-res-materials")]
+    return []
+
+
 _lapse_faq = Option("faq:lapse_effects", Text("opt-faq-lapse-effects"))
 _wait_faq = Option("faq:new_6m", Text("opt-faq-new-6m"))
 
+CONTACT = Detail("contact", "detail-contact", _texts("react-contact"))
+CARD_CONTACT = Detail("contact", "detail-contact", _texts("react-card-contact"))
+BACKPAY_MATERIALS = Detail("materials", "detail-materials", _texts("react-emp-short-materials"))
+CARD_MATERIALS = Detail("materials", "detail-materials", _texts("react-card-materials"))
+CARD_AFTER = Detail("after", "react-detail-after", _texts("react-card-after"))
+CARD_NOTES = Detail("notes", "detail-notes",
+                    _texts("react-card-check-made", "react-card-elsewhere-tip"))
+CARD_DETAILS = (CARD_AFTER, CARD_NOTES, CARD_CONTACT)
+
 OUTCOMES = (
-    Outcome("done_employee_short", _employee_short, follow_up(_lapse_faq)),
-    Outcome("done_employee_long", _employee_long, follow_up(_lapse_faq)),
-    Outcome("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq)),
-    Outcome("done_resident", _resident, follow_up(_wait_faq)),
-    Outcome("done_card_status", lambda s: [Text("react-card-status"), Text("react-card-status-deadline"),
-                                           Text("react-card-contact")], follow_up(_card_again)),
-    Outcome("done_card_newborn", lambda s: [Text("react-card-newborn"), Text("react-card-after"),
-                                            Text("react-card-contact")]),
-    Outcome("done_card_bank", _card("react-card-bank")),
-    Outcome("done_card_ecert", _card("react-card-ecert")),
-    Outcome("done_card_hospital", _card("react-card-hospital")),
-    Outcome("done_card_window", _card("react-card-window", "react-card-materials")),
-    Outcome("done_card_app", _card("react-card-app")),
-    Outcome("done_card_phone", _card("react-card-phone")),
-    Outcome("done_card_elsewhere", _card("react-card-elsewhere")),
+    Outcome("done_employee_short", _employee_short, follow_up(_lapse_faq), details=(
+        BACKPAY_MATERIALS,
+        Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-emp-short-effects")),
+        CONTACT)),
+    Outcome("done_employee_long", _employee_long, follow_up(_lapse_faq), details=(
+        Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
+        Detail("notes", "detail-notes", _texts("react-gap-effect-emp")),
+        CONTACT)),
+    Outcome("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq), details=(
+        BACKPAY_MATERIALS,
+        Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
+        Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-gap-effect-emp")),
+        CONTACT)),
+    Outcome("done_resident", _resident, follow_up(_wait_faq, _lapse_faq), details=(
+        Detail("materials", "react-detail-conditions", _resident_materials),
+        Detail("steps", "detail-steps", lambda s: [Text("react-res-pay-online-more")] if _online(s) else []),
+        Detail("wait", "react-detail-wait", _texts("react-new-enrollee-wait")),
+        Detail("notes", "detail-notes", _texts("react-res-example", "react-res-merged", "react-gap-effect-res")),
+        CONTACT)),
+    Outcome("done_card_status", _texts("react-card-status", "react-card-deadline"), _card_again,
+            details=(CARD_CONTACT,)),
+    Outcome("done_card_newborn", _texts("react-card-newborn", "react-card-deadline"), details=CARD_DETAILS),
+    Outcome("done_card_ecert", _texts("react-card-ecert", "react-card-contact")),
+    Outcome("done_card_bank", _card("react-card-bank", proxy=True, medical_too=True), details=(
+        CARD_MATERIALS, Detail("notes", "detail-notes", _texts("react-card-check-made")), CARD_CONTACT)),
+    Outcome("done_card_window", _card("react-card-window", "react-card-materials", proxy=True), details=CARD_DETAILS),
+    # Activation at the first visit to a hospital, and treatment in another city: health comes up.
+    Outcome("done_card_hospital", _card("react-card-hospital"), details=CARD_DETAILS, health=True),
+    Outcome("done_card_app", _card("react-card-app"), details=CARD_DETAILS),
+    Outcome("done_card_phone", _card("react-card-phone"), details=CARD_DETAILS),
+    Outcome("done_card_elsewhere", _card("react-card-elsewhere"), details=CARD_DETAILS, health=True),
 )
 
 

@@ -268,6 +268,17 @@ class Chat:
         assert self.last is not None
         return self.last
 
+    async def guidance(self) -> str:
+        """The whole guidance on screen: the first reply, then every section behind its "more:" button."""
+        first = self.last
+        assert first is not None
+        parts = [first["text"]]
+        for value in [v for v in first["values"] if v.startswith("more:")]:
+            turn = await self(payload=value, button_step=first["step"])
+            assert turn["state"] == first["state"], (value, turn["text"])
+            parts.append(turn["text"])
+        return "\n\n".join(parts)
+
 
 @pytest.fixture
 def chat(memory_services: Services) -> Chat:

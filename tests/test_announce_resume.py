@@ -11,6 +11,9 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
 
 from bot.announcements.store import Store
 from tests.test_announce_standin import BotAPIStandIn
@@ -26,9 +29,25 @@ def worker_env(redis_url: str, api_url: str, prefix: str) -> dict[str, str]:
     return env
 
 
+STARTED: list[asyncio.subprocess.Process] = []
+
+
 async def start_worker(env: dict[str, str], name: str, cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "worker", "--name", name, env=env,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", "worker", "--name", name, env=env,
                                                 cwd=cwd, stdout=asyncio.subprocess.DEVNULL)
+    STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+async def _no_worker_outlives_its_test() -> AsyncIterator[None]:
+    """A failed assertion must not leave `bot worker` processes retrying a Redis that the suite has stopped."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
 
 
 async def until(pred, timeout: float, what: str) -> None:  # noqa: ANN001

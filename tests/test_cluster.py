@@ -56,7 +56,7 @@ async def test_wechat_conversation_and_customer_service_on_a_cluster(cluster_url
         for answer in REFUND_ANSWERS:
             reply = await peer.say(answer)
         assert reply
-        await until(lambda: api.texts_to(peer.openid) and api.texts_to(peer.openid)[-1].rstrip().endswith("3. 结束"))
+        await until(lambda: api.texts_to(peer.openid) and api.texts_to(peer.openid)[-1].rstrip().endswith("转人工"))
         await channel.drain()
         assert api.token_fetches == 1  # the shared access_token and its lock work on the cluster
         session = await channel.services.store.get(SessionKey("wechat", peer.openid))

@@ -39,7 +39,7 @@ def test_jsonl_walks_refund_to_guidance_with_back_and_restart():
     assert "您想退费的原因" in turns[3]["text"]
     leaf = turns[8]
     assert leaf["state"] == "done_online" and leaf["flow"] == "refund" and leaf["handoff"] is False
-    assert "缴费凭证" in leaf["text"] and "医保公众号" in leaf["text"]  # materials and channel
+    assert "医保公众号" in leaf["text"] and "📋 要带的材料" in leaf["options"]  # channel; materials one tap away
     assert turns[9]["state"] == "menu" and turns[9]["flow"] is None and turns[9]["slots"] == {}
 
 
@@ -80,4 +80,4 @@ def test_interactive_mode_shows_numbered_options():
     proc = subprocess.run([sys.executable, "-m", "bot", "chat"], input="我想退医保\n", capture_output=True,
                           text=True, cwd=ROOT, env=env(), timeout=60)
     assert proc.returncode == 0, proc.stderr
-    assert "1. 城乡居民医保(含新农合)" in proc.stdout and "2. 职工医保" in proc.stdout
+    assert "1. 城乡居民医保（含新农合）" in proc.stdout and "2. 职工医保" in proc.stdout

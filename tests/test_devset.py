@@ -77,11 +77,11 @@ def label(record: dict) -> str | None:
     return record.get("flow")
 
 
-def score(records: list[dict]) -> tuple[float, float, float, list[str]]:
-    """(main-label %, alt-aware %, slot-prefill %, misses)."""
+def score(records: list[dict], rows=DEV_SET) -> tuple[float, float, float, list[str]]:
+    """(main-label %, alt-aware %, slot-prefill %, misses) of ``records`` against ``rows``."""
     main = alt = slots = 0
     misses = []
-    for (n, text, want, alt_label, want_slots), rec in zip(DEV_SET, records, strict=True):
+    for (n, text, want, alt_label, want_slots), rec in zip(rows, records, strict=True):
         got = label(rec)
         main += got == want
         alt += got in (want, alt_label)
@@ -89,7 +89,7 @@ def score(records: list[dict]) -> tuple[float, float, float, list[str]]:
         slots += ok_slots
         if got != want or not ok_slots:
             misses.append(f"#{n} {text}: want {want} {want_slots}, got {got} {rec.get('slots')}")
-    total = len(DEV_SET)
+    total = len(rows)
     return 100 * main / total, 100 * alt / total, 100 * slots / total, misses
 
 
@@ -126,10 +126,19 @@ def _cli(text: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+# The whole set runs in process above; the CLI gets a smoke test on a few rows (one process each, as a
+# user would run it), checked against the in-process result: 45 interpreter starts cost over a minute.
+SMOKE_ROWS = (4, 30, 41)  # a refund with a slot, an FAQ, an out-of-scope question
+
+
 @pytest.mark.timeout(120)
-def test_dev_set_through_chat_jsonl():
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        records = list(pool.map(_cli, [row[1] for row in DEV_SET]))
-    label_pct, alt_pct, slot_pct, misses = report("python -m bot chat --jsonl", records)
-    assert label_pct >= 95 and slot_pct >= 95, misses
-    assert alt_pct >= label_pct
+async def test_dev_set_smoke_through_chat_jsonl(memory_services):
+    rows = [row for row in DEV_SET if row[0] in SMOKE_ROWS]
+    with ThreadPoolExecutor(max_workers=len(rows)) as pool:
+        records = list(pool.map(_cli, [row[1] for row in rows]))
+    for row, record in zip(rows, records, strict=True):
+        expected = await Chat(memory_services)(row[1])
+        assert (record["intent"], record["flow"], record["slots"]) == (
+            expected["intent"], expected["flow"], expected["slots"]), row
+    label_pct, _, slot_pct, misses = score(records, rows)
+    assert label_pct == 100 and slot_pct == 100, misses

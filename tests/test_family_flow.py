@@ -39,20 +39,20 @@ async def test_other_relative_and_other_region_are_sent_to_the_local_office(chat
     await chat2("1")
     await chat2("老公")
     last = await chat2("不在同一个地方")
-    assert last["state"] == "done_other_area" and "同一统筹区" in last["text"]
+    assert last["state"] == "done_other_area" and "同一个统筹区" in last["text"]
 
 
-async def test_resident_insurance_gets_the_caveat_and_unknown_gets_the_hint(chat):
-    await chat("家庭共济")
-    await chat("1")
-    hint = await chat("不清楚")
-    assert hint["state"] == "ask_ins_type" and "职工医保" in hint["text"]
-    await chat("居民医保")
-    await chat("孩子")
-    await chat("不清楚")
-    last = await chat("线下窗口")
-    assert last["state"] == "done_bind_offline"
-    assert "居民医保能不能办" in last["text"] and "同一个统筹区" in last["text"]
+async def test_resident_insurance_and_unknown_region_get_what_to_check(chat):
+    turn = await chat.walk("家庭共济", "1", "居民医保", "孩子", "不清楚", "线下窗口")
+    assert turn["state"] == "done_bind_offline" and "✅" not in turn["text"]
+    assert "居民医保能不能办" in turn["text"] and "同一个统筹区" in turn["text"]
+
+
+async def test_unknown_insurance_type_gets_the_hint(chat):
+    await chat.walk("家庭共济", "1")
+    hint = await chat("不清楚")  # said, then the flow goes on with 不清楚 recorded (never the same question again)
+    assert "职工医保" in hint["text"] and "城乡居民医保" in hint["text"]
+    assert hint["state"] == "ask_relation" and hint["slots"]["ins_type"] == "不清楚"
 
 
 async def test_family_in_english(chat_en):

@@ -16,7 +16,7 @@ from tests.conftest import Chat, make_settings
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
 from tests.fixtures.telegram.bot_api import FakeBotAPI
 from tests.test_wechat import TOKEN as WX_TOKEN
-from tests.test_wechat import Peer, wechat_api  # noqa: F401 (a fixture)
+from tests.test_wechat import Peer, until, wechat_api  # noqa: F401 (a fixture)
 
 DESK = -1001234567890
 SECRET = "desk-test-secret"
@@ -92,7 +92,7 @@ async def test_wechat_user_reaches_operator_on_telegram_and_back(app, bot_api, w
 
     # while the operator owns it the bot is silent; the user's words go to the topic (masked)
     assert await peer.say("我的电话13812345678,想问退费") is None
-    assert any("138****5678" in t for t in bot_api.posts_in(DESK, thread))
+    await until(lambda: any("138****5678" in t for t in bot_api.posts_in(DESK, thread)))
     assert not any("13812345678" in t for t in bot_api.posts_in(DESK, thread))
 
     # the operator answers in the topic → the WeChat user gets it through the customer-service API
@@ -145,6 +145,7 @@ async def test_deleted_topic_is_recreated(app, bot_api):
     first = topics(bot_api)[0]
     bot_api.delete_topic(DESK, first)
     await chat("还在吗?")
+    await until(lambda: any("还在吗" in t for th in topics(bot_api) if th != first for t in bot_api.posts_in(DESK, th)))
     assert len(topics(bot_api)) == 2
     second = [t for t in topics(bot_api) if t != first][0]
     assert any("还在吗" in t for t in bot_api.posts_in(DESK, second))

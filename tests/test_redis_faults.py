@@ -36,7 +36,7 @@ from tests.test_wechat import TOKEN as WX_TOKEN
 from tests.test_wechat import Peer, wechat_api  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
-BUSY_ZH = "系统繁忙,请稍后再发一次。"
+BUSY_ZH = "系统繁忙，请稍后再发一次。"
 # WeChat gives up after 5 s; the reply must be on its way before.
 WECHAT_LIMIT = 5.0
 
@@ -471,8 +471,9 @@ async def test_lost_lock_while_relaying_keeps_operator_replies_and_relays_once(r
             return await real_commit(k, message_id, token, session, turn_json, ttl)
 
         store.commit = commit_after_theft  # type: ignore[method-assign]
-        turn = await chat("我想问退费的事")
+        turn = await chat("我想问退费的事", message_id="7300001")  # platform ids are numbers (update_id, MsgId)
         assert stolen and "请问有什么可以帮您" in turn["text"]  # the re-run still shows the operator's reply
+        await services.handoff.drain()  # post the queued user messages now instead of after the quiet time
         assert relayed == ["我想问退费的事"]  # and the desk got the user's message once
     finally:
         await services.close()

@@ -7,12 +7,12 @@ from tests.conftest import Chat
 async def test_full_refund_by_numbers_ends_in_guidance(chat):
     turn = await chat("我想退医保")
     assert (turn["flow"], turn["state"]) == ("refund", "ask_ins_type")
-    assert turn["options"] == ["城乡居民医保(含新农合)", "职工医保", "不清楚"]
+    assert turn["options"] == ["城乡居民医保（含新农合）", "职工医保", "不清楚"]
     turn = await chat("1")
     assert turn["state"] == "ask_reason" and turn["slots"] == {"ins_type": "居民"}
     turn = await chat.walk("1", "1", "2", "1", "2")  # 重复缴费 → 同地区 → 没用过 → 手机 → 税务
     assert turn["state"] == "done_online"
-    text = turn["text"]
+    text = await chat.guidance()
     for expected in ("可以申请退费", "税务", "缴费凭证", "终止缴费证明", "20个工作日", "以当地医保部门的规定为准", "12333"):
         assert expected in text, expected
     assert turn["slots"]["platform"] == "税务" and turn["slots"]["channel"] == "线上"
@@ -64,11 +64,13 @@ async def test_menu_command_then_back_resumes_the_flow(chat):
     assert (turn["flow"], turn["state"], turn["slots"]) == ("refund", "ask_reason", {"ins_type": "居民"})
 
 
-async def test_unknown_insurance_type_gives_hint_and_asks_again(chat):
+async def test_unknown_insurance_type_gives_hint_and_moves_on(chat):
     await chat("我想退医保")
     turn = await chat("3")
-    assert turn["state"] == "ask_ins_type" and "ins_type" not in turn["slots"]
+    assert turn["state"] == "ask_reason" and turn["slots"]["ins_type"] == "不清楚"
     assert "单位代扣代缴" in turn["text"]
+    again = await chat("不清楚")  # 不清楚 never gets the same question again: here it is not an option
+    assert again["state"] == "ask_reason" and "cmd:handoff" in again["values"]
 
 
 async def test_employee_only_reasons_hidden_for_residents(chat):
@@ -76,14 +78,14 @@ async def test_employee_only_reasons_hidden_for_residents(chat):
     residents = (await chat("1"))["options"]
     await chat("返回")
     employees = (await chat("2"))["options"]
-    assert "退休后还在缴费(多缴)" not in residents
-    assert "退休后还在缴费(多缴)" in employees and "领失业金期间又自己交了" in employees
+    assert "退休后还在缴费（多缴）" not in residents
+    assert "退休后还在缴费（多缴）" in employees and "领失业金期间又自己交了" in employees
 
 
 async def test_used_benefits_is_not_refundable(chat):
-    turn = await chat.walk("我想退医保", "1", "2", "用过")
+    turn = await chat.walk("我想退医保", "1", "户口迁出/出国定居", "用过")
     assert turn["state"] == "done_used"
-    assert "不予退还" in turn["text"] and "转人工" in turn["options"]
+    assert "当年的保费不退" in turn["text"] and "转人工" in turn["options"]
 
 
 async def test_unsure_about_usage_adds_caveat(chat):
@@ -105,10 +107,6 @@ async def test_prefill_straight_to_verdict(chat):
     assert "不能" in turn["text"]
 
 
-async def test_two_regions_offers_transfer(chat):
-    turn = await chat.walk("我想退医保", "1", "1", "2")
-    assert turn["state"] == "done_dup_two_regions"
-    assert "参保凭证" in turn["text"]
 
 
 async def test_death_outcome_needs_certificate(chat):
@@ -123,7 +121,9 @@ async def test_invalid_answer_reprompts_without_changing_state(chat):
     for junk in ("9", "asdf", "🙂", "0", "-1"):
         turn = await chat(junk)
         assert turn["state"] == "ask_reason" and turn["slots"] == before["slots"], junk
-        assert turn["options"] == before["options"]
+        # the same options; from the second miss on, with 转人工 after them (no dead end)
+        assert turn["options"][: len(before["options"])] == before["options"]
+        assert turn["options"][len(before["options"]):] in ([], ["转人工"])
 
 
 async def test_id_number_in_chat_is_refused_and_not_stored(chat, memory_services):
@@ -161,8 +161,9 @@ async def test_english_transcript(chat_en):
     assert turn["flow"] == "refund" and "Which kind" in turn["text"]
     turn = await chat_en.walk("1", "Paid by mistake / paid too much", "No, never used", "At a service window")
     assert turn["state"] == "done_offline"
-    assert "refund application form" in turn["text"] and "20 working days" in turn["text"]
     assert "local medical-insurance office has the final word" in turn["text"]
+    text = await chat_en.guidance()
+    assert "refund application form" in text and "20 working days" in text
 
 
 async def test_stale_button_does_not_transition(chat):
@@ -189,3 +190,119 @@ async def test_same_flow_over_real_redis(services):
     chat = Chat(services)
     turn = await chat.walk("我想退医保", "1", "1", "1", "2", "2")
     assert turn["state"] == "done_offline"
+
+
+# -- issue 11 defects ---------------------------------------------------------------------------------
+from flows import build_flows  # noqa: E402
+from tests.test_all_paths import walk  # noqa: E402
+
+REFUND = build_flows()["refund"]
+
+
+def _all_text(tr, outcome, slots, loc="zh-CN") -> str:
+    parts = [outcome.render(slots), *(texts for _, texts in outcome.sections(slots))]
+    return "\n".join(tr.text(t, loc) for part in parts for t in part)
+
+
+async def test_defect_01_two_region_duplicate_gives_guidance_and_no_loop(chat):
+    turn = await chat.walk("我想退医保", "1", "重复缴费（交重复了）", "两个地方各交了一份")
+    assert turn["state"] == "ask_channel"  # not a dead end: on to how to apply
+    turn = await chat("去窗口办")
+    assert turn["state"] == "done_offline"
+    assert "保留主要的参保关系，取消其他重复的参保关系" in turn["text"] and "退保申请表" in turn["text"]
+    assert "两个地方各交了一份：" in turn["text"]  # the verdict, not the button label on its own
+    go_transfer = next(v for v in turn["values"] if v.startswith("flow:transfer"))
+    assert "参保凭证" in await chat.guidance()
+    materials = await chat(payload="more:materials", button_step=chat.last["step"])
+    assert "另一地医保经办机构开的参保凭证" in materials["text"]
+    # transfer offers the refund, the refund offers the transfer: each goes forward, never back to a label
+    moved = await chat(payload=go_transfer, button_step=materials["step"])
+    assert moved["flow"] == "transfer" and moved["state"] == "ask_cross_province"
+    done = await chat.walk("省内", "去窗口办")
+    assert done["state"] == "done_dup"
+    back = await chat(payload=next(v for v in done["values"] if v.startswith("flow:refund")), button_step=done["step"])
+    assert (back["flow"], back["state"]) == ("refund", "ask_channel")
+
+
+async def test_defect_02_employee_refunds_get_no_resident_forms_or_menus(chat, memory_services):
+    turn = await chat.walk("我想退医保", "职工医保", "缴错了/多缴了", "没用过")
+    assert turn["state"] == "done_employee"  # no phone/window or platform question
+    assert "参保单位或本人都可以申请" in turn["text"]
+    from bot.i18n import Translator
+
+    tr = Translator()
+    for state, slots in walk(REFUND)[1]:
+        if slots.get("ins_type") == "职工":
+            assert "platform" not in slots and "channel" not in slots, (state, slots)
+            text = _all_text(tr, REFUND.outcomes[state], slots)
+            for resident_only in ("退保申请表", "城乡居民退费登记", "城乡居民医保退费", "资助"):
+                assert resident_only not in text, (state, slots, resident_only)
+
+
+async def test_defect_05_used_benefits_is_a_caveat_for_duplicates_and_overpayments(chat):
+    turn = await chat.walk("我想退医保", "1", "重复缴费（交重复了）", "同一个地方交了两次", "用过")
+    assert turn["state"] == "ask_channel"
+    turn = await chat("去窗口办")
+    assert turn["state"] == "done_offline" and "❌" not in turn["text"]
+    assert "重复或多交的部分一般还能申请退" in turn["text"] and "以当地审核为准" in turn["text"]
+    turn = await chat.walk("重新开始", "我想退医保", "1", "缴错了/多缴了", "用过")
+    assert turn["state"] == "ask_channel"
+    turn = await chat.walk("重新开始", "我想退医保", "1", "户口迁出/出国定居", "用过")
+    assert turn["state"] == "done_used"  # other reasons: used benefits still mean no refund
+
+
+async def test_defect_06_subsidy_note_says_what_the_seed_says(chat):
+    await chat.walk("我想退医保", "1", "缴错了/多缴了", "没用过", "去窗口办")
+    notes = await chat(payload="more:notes", button_step=chat.last["step"])
+    assert "资助参保的人员" in notes["text"] and "要先结清应缴的金额，再申请退费" in notes["text"]
+    assert "应退还的资助部分" not in notes["text"] and "低保" not in notes["text"]
+
+
+async def test_defect_08_joined_employee_is_hedged_like_the_other_overlap(chat):
+    turn = await chat.walk("我想退医保", "1", "已经参加了职工医保", "没用过", "去窗口办")
+    assert turn["state"] == "done_offline"
+    assert "✅" not in turn["text"] and "以当地审核为准" in turn["text"] and "有的地方规定不退" in turn["text"]
+
+
+async def test_defect_10_two_employers_have_no_refund_closing_block(chat):
+    turn = await chat.walk("我想退医保", "职工医保", "重复缴费（交重复了）", "两个单位都给交了")
+    assert turn["state"] == "done_dup_two_employers"
+    assert "单位交的那部分不退" in turn["text"] and "合并" in turn["text"]
+    whole = await chat.guidance()
+    for closing in ("20个工作日", "原路退回", "要带的材料", "委托书", "退保申请表"):
+        assert closing not in whole, closing
+
+
+async def test_defect_13_refund_says_nothing_the_seeds_do_not():
+    from bot.i18n import Translator
+
+    tr = Translator()
+    for state, slots in walk(REFUND, hints=True)[1]:
+        text = _all_text(tr, REFUND.outcomes[state], slots)
+        assert "通过单位" not in text and "低保" not in text and "继承人身份证" not in text, (state, slots)
+        if slots.get("ins_type") != "职工":  # C7: no claims about a 居民医保 personal-account balance
+            assert "余额" not in text, (state, slots)
+
+
+async def test_defect_15_not_refundable_offers_the_lapse_effects(chat):
+    turn = await chat.walk("我想退医保", "1", "不想交了/想停保退钱")
+    assert turn["state"] == "done_not_refundable" and "faq:lapse_effects" in turn["values"]
+    faq = await chat(payload="faq:lapse_effects", button_step=turn["step"])
+    assert faq["intent"] == "faq" and "断缴" in faq["text"]
+
+
+def test_unknown_insurance_type_is_routed_to_a_safe_general_answer():
+    """不清楚 is recorded like any answer (contract with the understanding work): the routes go on, and
+    the guidance says which scheme its channels belong to and what to do otherwise."""
+    from bot.i18n import Translator
+
+    tr = Translator()
+    slots = {"ins_type": "不清楚", "reason": "缴错多缴", "used": "没用过", "channel": "线上", "platform": "税务"}
+    state = "ask_ins_type"
+    while state in REFUND.questions:
+        state = REFUND.step(state, slots)
+    assert state == "done_online"
+    text = _all_text(tr, REFUND.outcomes[state], slots)
+    assert "如果其实是职工医保，请到当地医保窗口申请" in text
+    assert {s for s, sl in walk(REFUND, hints=True)[1] if sl.get("ins_type") == "不清楚"} >= {
+        "done_online", "done_offline", "done_death", "done_not_refundable"}

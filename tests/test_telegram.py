@@ -171,7 +171,8 @@ async def test_wrong_or_missing_secret_is_refused(tg, api):
 
 
 async def test_body_that_is_not_an_update_is_rejected(tg, api):
-    resp = await tg.client.post("/telegram", data=b"{not json", headers={HEADER: SECRET})
+    resp = await tg.client.post("/telegram", data=b"{not json",
+                                headers={HEADER: SECRET, "Content-Type": "application/json"})
     assert resp.status == 400
     resp = await tg.client.post("/telegram", json={"message": {"text": "no update_id"}}, headers={HEADER: SECRET})
     assert resp.status == 400
@@ -200,8 +201,11 @@ async def test_whole_refund_conversation_by_buttons(tg, api):
     assert session.slots == {"ins_type": "居民", "reason": "重复缴费", "dup_scope": "同地区", "used": "没用过",
                              "channel": "线上", "platform": "医保公众号"}
     guidance = "\n".join(c.params["text"] for c in sends(calls))
-    assert "缴费凭证" in guidance and "公众号" in guidance
+    assert "公众号" in guidance and "more:materials" in values(sends(calls)[-1])
     assert "cmd:menu" in values(sends(calls)[-1])
+    calls = await tg.press("more:materials")  # the materials are one tap away, and the tap stays at the guidance
+    assert "缴费凭证" in "\n".join(c.params["text"] for c in sends(calls))
+    assert (await tg.session()).state == "done_online" and "more:materials" not in values(sends(calls)[-1])
 
 
 async def test_stale_button_gets_step_passed_not_a_transition(tg, api):

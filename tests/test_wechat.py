@@ -61,7 +61,9 @@ class FakeWeChatAPI:
         self.rejected_tokens: set[str] = set()
         self.unauthorized = False
         self.expired: set[str] = set()  # openids whose 48-hour customer-service window has passed
+        self.over_quota: set[str] = set()  # openids that got too many messages since their last one (45047)
         self.token_delay = 0.0
+        self.token_failure: int | None = None  # e.g. 45009 (errcode) or 503 (HTTP status) for every fetch
         self.app = web.Application()
         self.app.router.add_get("/cgi-bin/token", self.token)
         self.app.router.add_post("/cgi-bin/message/custom/send", self.send)
@@ -70,6 +72,10 @@ class FakeWeChatAPI:
         assert request.query["grant_type"] == "client_credential" and request.query["secret"] == "s3cret"
         self.token_fetches += 1
         await asyncio.sleep(self.token_delay)
+        if self.token_failure is not None and self.token_failure >= 500:
+            return web.Response(status=self.token_failure, text="busy")
+        if self.token_failure is not None:
+            return web.json_response({"errcode": self.token_failure, "errmsg": "api freq out of limit"})
         return web.json_response({"access_token": f"TOKEN-{self.token_fetches}", "expires_in": 7200})
 
     async def send(self, request: web.Request) -> web.Response:
@@ -81,6 +87,8 @@ class FakeWeChatAPI:
         data = await request.json()
         if data["touser"] in self.expired:
             return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
+        if data["touser"] in self.over_quota:
+            return web.json_response({"errcode": 45047, "errmsg": "out of response count limit"})
         assert data["msgtype"] == "text"
         self.sent.append({"token": token, "touser": data["touser"], "content": data["text"]["content"]})
         return web.json_response({"errcode": 0, "errmsg": "ok"})
@@ -222,10 +230,14 @@ async def test_refund_conversation_over_wechat(make_app, wechat_api, safe):
     assert "1. " in first and "2. " in first
     for answer in REFUND_ANSWERS:
         last = await peer.say(answer)
-    assert "缴费凭证" in last and "公众号" in last
+    assert "公众号" in last
     session = await session_of(channel, peer.openid)
     assert (session.flow, session.state) == ("refund", "done_online")
     assert session.step == len(REFUND_ANSWERS) + 2
+    # the materials are one numbered option away
+    [number] = [line.split(".")[0] for line in last.splitlines() if line.endswith(". 📋 要带的材料")]
+    materials = await peer.say(number)
+    assert "缴费凭证" in materials and (await session_of(channel, peer.openid)).state == "done_online"
     assert wechat_api[0].sent == []  # everything fitted in the passive replies
 
 
@@ -399,12 +411,13 @@ async def test_long_reply_is_split_and_the_rest_sent_through_customer_service(ma
         await peer.say(answer)
     first = await peer.say(REFUND_ANSWERS[-1])
     # The rest may come in any number of pieces: wait for the one that ends with the options.
-    await until(lambda: api.texts_to(peer.openid) and api.texts_to(peer.openid)[-1].rstrip().endswith("3. 结束"))
+    await until(lambda: bool(api.texts_to(peer.openid)) and api.texts_to(peer.openid)[-1].rstrip().endswith("转人工"))
     await channel.drain()
     rest = api.texts_to(peer.openid)
     assert all(len(t.encode()) <= 600 for t in [first, *rest])
     whole = "\n\n".join([first, *rest])
-    assert "缴费凭证" in whole and whole.rstrip().endswith("3. 结束")  # nothing lost, options last
+    assert "城乡居民退费登记" in whole and "📋 要带的材料" in whole  # nothing lost, options last
+    assert whole.rstrip().endswith(". 主菜单\n" + whole.rstrip().rsplit("\n", 1)[-1])
     assert api.token_fetches == 1 and {m["token"] for m in api.sent} == {"TOKEN-1"}
 
 
@@ -418,7 +431,8 @@ async def test_long_reply_without_customer_service_keeps_options(make_app, wecha
     reply = await peer.say(REFUND_ANSWERS[-1])
     assert len(reply.encode()) <= 600
     assert "只显示了前面一部分" in reply and "✅ 可以申请退费" in reply
-    assert reply.rstrip().endswith("1. 主菜单\n2. 转人工\n3. 结束")
+    assert reply.rstrip().endswith(". 主菜单\n" + reply.rstrip().rsplit("\n", 1)[-1])
+    assert reply.rstrip().endswith(". 转人工") and ". 📋 要带的材料\n" in reply
     assert wechat_api[0].sent == []
 
 
@@ -461,7 +475,7 @@ async def test_access_token_is_fetched_once_for_all_workers(make_app, wechat_api
     await asyncio.gather(*(w.cs.send_text("o-user", f"hello {i}") for i, w in enumerate(workers) for _ in range(3)))
     assert api.token_fetches == 1
     assert len(api.sent) == 9 and {m["token"] for m in api.sent} == {"TOKEN-1"}
-    assert await workers[0].services.redis.get(f"bot:wechat:{appid}:access_token") == "TOKEN-1"
+    assert await workers[0].services.redis.get(f"bot:wechat:{{{appid}}}:access_token") == "TOKEN-1"
 
 
 async def test_rejected_access_token_is_replaced_once(make_app, wechat_api):
@@ -472,7 +486,7 @@ async def test_rejected_access_token_is_replaced_once(make_app, wechat_api):
     api.rejected_tokens.add("TOKEN-1")  # e.g. someone fetched a token with the same secret elsewhere
     await channel.cs.send_text("o-user", "two")
     assert [(m["token"], m["content"]) for m in api.sent] == [("TOKEN-1", "one"), ("TOKEN-2", "two")]
-    assert await channel.services.redis.get(f"bot:wechat:{appid}:access_token") == "TOKEN-2"
+    assert await channel.services.redis.get(f"bot:wechat:{{{appid}}}:access_token") == "TOKEN-2"
 
 
 # -- bad input ----------------------------------------------------------------------------------------------

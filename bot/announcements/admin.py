@@ -1,6 +1,8 @@
 """Admin operations shared by the CLI and the HTTP routes: create (or dry-run), list, report, cancel, requeue."""
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from collections import Counter
 from datetime import datetime
@@ -13,6 +15,18 @@ from bot.messages import Text
 
 class AdminError(ValueError):
     """A request that cannot be carried out as asked (bad target, unknown locale id, …)."""
+
+
+# Without an explicit idempotency key, the same text (or locale id) for the same target and schedule is
+# taken as a double submission within this many seconds, and not created again.
+DUPLICATE_WINDOW = 600
+EXPLICIT_KEY_WINDOW = 24 * 3600
+
+
+def derived_key(target: str, text: str, locale_id: str, at: float | None) -> str:
+    """The idempotency key of a create without an explicit one: text + target + schedule."""
+    what = json.dumps([target, text, locale_id, round(at, 3) if at else None], ensure_ascii=False)
+    return "d:" + hashlib.sha256(what.encode()).hexdigest()
 
 
 def parse_at(value: str | None) -> float | None:
@@ -28,7 +42,11 @@ def parse_at(value: str | None) -> float | None:
 
 async def create(store: Store, translator: Translator, *, target: str, text: str | None = None,
                  locale_id: str | None = None, at: str | float | None = None, dry_run: bool = False,
-                 created_by: str = "cli", default_locale: str = "zh-CN", hotline: str = "12333") -> dict[str, Any]:
+                 created_by: str = "cli", default_locale: str = "zh-CN", hotline: str = "12333",
+                 idempotency_key: str | None = None) -> dict[str, Any]:
+    """Create (or preview) an announcement. A repeat of the same create — the same ``idempotency_key``
+    within 24 h, or without one the same text, target and time within 10 minutes — creates nothing and
+    returns the first announcement with ``"duplicate": true``."""
     try:
         spec = TargetSpec.parse(target)
     except ValueError as e:
@@ -52,7 +70,15 @@ async def create(store: Store, translator: Translator, *, target: str, text: str
         return {"dry_run": True, "target": str(spec), "targets": len(targets),
                 "sample": [t for t, _ in targets[:10]], "locales": dict(locales), "preview": preview,
                 "at": when, "due_in_seconds": max(0.0, (when or time.time()) - time.time())}
-    a = await store.create(spec, text=text, locale_id=locale_id, at=when, created_by=created_by)
+    if idempotency_key is not None and (not isinstance(idempotency_key, str) or not idempotency_key.strip()
+                                        or len(idempotency_key) > 200):
+        raise AdminError("idempotency key must be a non-empty string of at most 200 characters")
+    if idempotency_key:
+        key, window = "k:" + idempotency_key.strip(), EXPLICIT_KEY_WINDOW
+    else:
+        key, window = derived_key(str(spec), text, locale_id, when), DUPLICATE_WINDOW
+    a = await store.create(spec, text=text, locale_id=locale_id, at=when, created_by=created_by,
+                           idempotency_key=key, idempotency_window=window)
     return a.summary()
 
 

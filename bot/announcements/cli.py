@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from typing import Any
 
 from pydantic import ValidationError
@@ -45,7 +46,7 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
                 r = await create(store, Translator(default=settings.default_locale), target=args.target,
                                  text=args.text, locale_id=args.locale_id, at=args.at, dry_run=args.dry_run,
                                  created_by=args.by, default_locale=settings.default_locale,
-                                 hotline=settings.hotline)
+                                 hotline=settings.hotline, idempotency_key=args.idempotency_key)
             except AdminError as e:
                 sys.exit(f"error: {e}")
             if r.get("dry_run"):
@@ -53,6 +54,11 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
                 lines += [f"  e.g. {', '.join(r['sample'])}"] if r["sample"] else []
                 lines += [f"  [{loc}] {txt}" for loc, txt in r["preview"].items()]
                 _print(r, args.json, "\n".join(lines))
+            elif r.get("duplicate"):
+                _print(r, args.json, f"announcement {r['id']} was already created by an identical request "
+                                     f"(same idempotency key, or same text, target and time within 10 minutes); "
+                                     f"nothing new was created. To send it again on purpose, pass a new "
+                                     f"--idempotency-key.")
             else:
                 _print(r, args.json, f"announcement {r['id']} {r['status']} for {r['target']}, due {r['at']}; "
                                      f"a `worker` process delivers it (status: announce status {r['id']})")
@@ -63,6 +69,14 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
                     f"failed {a['failed']}, unknown {a['unknown']}, pending {a['pending']}  {a['created_at']}"
                     for a in items]
             _print(items, args.json, "\n".join(rows) or "no announcements")
+            return 0
+        if args.action == "status" and args.id is None:
+            ws, now = await store.workers(), time.time()
+            rows = [f"{w['name']:<32} alive, last beat {now - w.get('at', now):.1f} s ago, up "
+                    f"{now - w.get('started', now):.0f} s, sent {w.get('sent', 0)}, failed {w.get('failed', 0)}, "
+                    f"unknown {w.get('unknown', 0)}" for w in ws]
+            _print(ws, args.json, "\n".join([f"{len(ws)} worker(s) alive", *rows]) if ws else
+                   "no worker is alive: start one with `python -m bot worker`")
             return 0
         if args.action == "status":
             r = await store.report(args.id)
@@ -109,9 +123,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--at", help="send at this ISO 8601 time, e.g. 2025-07-01T09:00+08:00 (default: now)")
     c.add_argument("--dry-run", action="store_true", help="resolve the targets and preview; store and send nothing")
     c.add_argument("--by", default="cli", help="who is creating it (recorded in the report)")
+    c.add_argument("--idempotency-key", help="a repeat with the same key (within 24 h) creates nothing new; "
+                                             "without it, the same text, target and --at within 10 minutes count "
+                                             "as a repeat")
 
-    s = acts.add_parser("status", help="delivery report: sent, failed with reasons, unknown, pending")
-    s.add_argument("id")
+    s = acts.add_parser("status", help="delivery report: sent, failed with reasons, unknown, pending; "
+                                       "without an id: which workers are alive")
+    s.add_argument("id", nargs="?")
     lst = acts.add_parser("list", help="recent announcements")
     lst.add_argument("--limit", type=int, default=20)
     x = acts.add_parser("cancel", help="stop an announcement (targets not yet sent stay pending)")

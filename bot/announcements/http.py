@@ -1,7 +1,9 @@
 """Admin HTTP routes, all behind ``Authorization: Bearer <ADMIN_TOKEN>`` (401 without it, 403 when wrong).
 
     GET  /admin/announcements                 recent announcements with counts
-    POST /admin/announcements                 {"target", "text" | "locale_id", "at"?, "dry_run"?} → 201 / 200
+    POST /admin/announcements                 {"target", "text" | "locale_id", "at"?, "dry_run"?,
+                                               "idempotency_key"? (or an Idempotency-Key header)} → 201 / 200
+                                              (200 with "duplicate": true when it was created already)
     GET  /admin/announcements/{id}            delivery report: counts, failed and unknown targets with reasons
     POST /admin/announcements/{id}/cancel     stop sending what is still pending
 """
@@ -44,10 +46,11 @@ def setup(app: web.Application, services) -> bool:  # noqa: ANN001 — bot.runti
             result = await create(store, services.translator, target=str(body.get("target", "")),
                                   text=body.get("text"), locale_id=body.get("locale_id"), at=body.get("at"),
                                   dry_run=bool(body.get("dry_run")), created_by="http",
-                                  default_locale=settings.default_locale, hotline=settings.hotline)
+                                  default_locale=settings.default_locale, hotline=settings.hotline,
+                                  idempotency_key=body.get("idempotency_key") or request.headers.get("Idempotency-Key"))
         except (ValueError, AdminError, AttributeError) as e:
             return web.json_response({"error": str(e)}, status=400)
-        return web.json_response(result, status=200 if result.get("dry_run") else 201)
+        return web.json_response(result, status=200 if result.get("dry_run") or result.get("duplicate") else 201)
 
     async def report(request: web.Request) -> web.Response:
         r = await store.report(request.match_info["id"])

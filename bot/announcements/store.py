@@ -3,6 +3,7 @@
 Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:{ann}``)::
 
     {p}:seq                 INCR → announcement ids
+    {p}:idem:{key}          id of the announcement created under an idempotency key (TTL = its window)
     {p}:index               zset  id → created_at
     {p}:due                 zset  id → when to expand (also the expansion lease, see `claim_due`)
     {p}:a:{id}              hash  the announcement (text or locale_id, target, status, times, total)
@@ -30,6 +31,7 @@ Target state, changed only by the `_TARGET` script (so counters and states never
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -236,6 +238,7 @@ class Announcement:
     started_at: float | None = None
     finished_at: float | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    duplicate: bool = False  # returned by `create` for a repeated idempotency key: nothing new was made
 
     @classmethod
     def from_hash(cls, h: dict[str, str], counts: dict[str, str] | None = None) -> "Announcement":
@@ -257,7 +260,7 @@ class Announcement:
             "created_at": iso(self.created_at), "at": iso(self.at),
             "started_at": iso(self.started_at), "finished_at": iso(self.finished_at),
             "total": self.total, **self.counts,
-        }
+        } | ({"duplicate": True} if self.duplicate else {})
 
 
 def iso(ts: float | None) -> str | None:
@@ -297,15 +300,39 @@ class Store:
     def worker_key(self, worker: str) -> str:
         return f"{self.p}:w:{worker}"
 
+    async def workers(self) -> list[dict[str, Any]]:
+        """Running workers, from their heartbeat keys (a key expires when its worker stops beating)."""
+        keys = [k async for k in self.redis.scan_iter(match=self.worker_key("*"), count=500)]
+        values = await self.redis.mget(keys) if keys else []
+        out = []
+        for key, value in zip(keys, values, strict=True):
+            if value is None:
+                continue
+            try:
+                beat = json.loads(value)
+            except ValueError:
+                beat = {}
+            if not isinstance(beat, dict):
+                beat = {}
+            out.append({"name": key[len(self.worker_key("")):], **beat})
+        return sorted(out, key=lambda w: w["name"])
+
     # -- announcements ------------------------------------------------------------------------------
     async def create(self, target: TargetSpec, *, text: str = "", locale_id: str = "", at: float | None = None,
-                     created_by: str = "cli") -> Announcement:
+                     created_by: str = "cli", idempotency_key: str | None = None,
+                     idempotency_window: int = 24 * 3600) -> Announcement:
+        """Store a new announcement. With an ``idempotency_key``, a second create under the same key within
+        ``idempotency_window`` seconds stores nothing and returns the first one (``duplicate=True``)."""
         if bool(text) == bool(locale_id):
             raise ValueError("give exactly one of text or locale_id")
         if len(text) > TELEGRAM_TEXT_LIMIT:
             raise ValueError(f"text is {len(text)} characters; Telegram allows {TELEGRAM_TEXT_LIMIT}")
         now = time.time()
         ann = str(await self.redis.incr(f"{self.p}:seq"))
+        if idempotency_key:
+            first = await self._first_under(idempotency_key, ann, idempotency_window)
+            if first is not None:
+                return first
         h = {"id": ann, "target": str(target), "text": text, "locale_id": locale_id, "status": "scheduled",
              "created_at": repr(now), "at": repr(at or now), "created_by": created_by, "total": "0"}
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -315,6 +342,24 @@ class Store:
             pipe.zadd(self.due, {ann: at or now})
             await pipe.execute()
         return Announcement.from_hash(h)
+
+    async def _first_under(self, key: str, ann: str, window: int) -> Announcement | None:
+        """Claim ``key`` for ``ann`` (None: claimed, go on creating), or the announcement that holds it."""
+        ikey = f"{self.p}:idem:{key}"
+        for _ in range(100):
+            if await self.redis.set(ikey, ann, nx=True, ex=window):
+                return None
+            holder = await self.redis.get(ikey)
+            if holder is None:
+                continue  # expired just now: claim it
+            first = await self.get(holder)
+            if first is not None:
+                first.duplicate = True
+                return first
+            await asyncio.sleep(0.02)  # its creator claimed the key and is writing the record right now
+        # The creator died between claiming the key and writing the record: this one takes the key over.
+        await self.redis.set(ikey, ann, ex=window)
+        return None
 
     async def get(self, ann: str) -> Announcement | None:
         async with self.redis.pipeline(transaction=False) as pipe:

@@ -16,10 +16,12 @@ finishes the calls in flight and puts its unstarted targets back, so a graceful 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import secrets
 import socket
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,7 @@ from bot.announcements.store import GROUP, Store, TargetSpec, chat_of
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.messages import Text
+from bot.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,8 @@ class Worker:
         self.entries: dict[str, _Entry] = {}
         self._meta: dict[str, dict[str, str]] = {}
         self.stats: Counter[str] = Counter()  # sent / failed / unknown / returned, by this worker
+        self.metrics = WorkerMetrics()  # the same counts for Prometheus (ANNOUNCE_METRICS_PORT)
+        self.started = time.time()
 
     # -- lifecycle --------------------------------------------------------------------------------------
     async def run(self) -> None:
@@ -115,7 +120,9 @@ class Worker:
 
     async def _beat(self) -> None:
         # Shorter than the claim idle time, so a worker whose entries are taken over is already seen dead.
-        await self.redis.set(self.store.worker_key(self.name), "1", px=max(100, int(self.idle * 600)))
+        # The value is the heartbeat `announce status` shows: when it beat, since when, what it sent.
+        beat = json.dumps({"at": round(time.time(), 3), "started": round(self.started, 3), **self.stats})
+        await self.redis.set(self.store.worker_key(self.name), beat, px=max(100, int(self.idle * 600)))
 
     async def _heartbeat(self) -> None:
         while not self.stop.is_set():
@@ -142,7 +149,8 @@ class Worker:
                 await self.expand(ann)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "expand")
                 log.exception("expanding announcements failed; retrying")
                 await self._sleep(1.0)
 
@@ -180,7 +188,8 @@ class Worker:
                     self._take(entry_id, fields)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "read")
                 log.exception("reading the announcement stream failed; retrying")
                 await self._sleep(1.0)
 
@@ -211,7 +220,8 @@ class Worker:
                 continue
             try:
                 finished = await self.deliver(ann, target, locale)
-            except Exception:
+            except Exception as e:
+                self.metrics.count_error(e, "deliver")
                 # e.g. Redis unreachable: try the target again later (its state decides what is left to do)
                 log.exception("announcement %s target %s: delivery failed; retrying", ann, target)
                 await self._sleep(1.0)
@@ -303,7 +313,9 @@ class Worker:
 
     async def _finish(self, ann: str, target: str, value: str, reason: str) -> None:
         await self.store.transition("finish", ann, target, self.name, value, reason)
-        self.stats[{"ok": "sent", "f": "failed", "u": "unknown", "p": "retried"}[value.split("|")[0]]] += 1
+        result = {"ok": "sent", "f": "failed", "u": "unknown", "p": "retried"}[value.split("|")[0]]
+        self.stats[result] += 1
+        self.metrics.sends.labels(result).inc()
 
     async def _text(self, ann: str, locale: str) -> tuple[str, str]:
         meta = self._meta.get(ann)
@@ -387,6 +399,9 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
     if telegram is None and wechat is None:
         log.warning("neither TELEGRAM_BOT_TOKEN nor WECHAT_APPID/WECHAT_APPSECRET is set: targets will fail")
     worker = Worker(settings, redis, telegram=telegram, wechat=wechat, name=name)
+    metrics_server = None
+    if settings.announce_metrics_port is not None:
+        metrics_server = worker.metrics.serve(settings.announce_metrics_port)
     if install_signals:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -398,3 +413,5 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
             if s is not None:
                 await s.close()
         await redis.aclose()
+        if metrics_server is not None:
+            metrics_server.shutdown()
