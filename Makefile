@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run chat test bench redis-server clean
+.PHONY: run chat test bench redis-server chromium clean
 
 $(STAMP): pyproject.toml
 	@echo "Installing dependencies into $(VENV) (first run, or pyproject.toml changed): about 1-2 minutes, once."
@@ -21,7 +21,7 @@ chat: $(STAMP)
 	$(BIN)/python -m bot chat
 
 ## test: the whole suite against a real Redis server that the tests start themselves
-test: $(STAMP) redis-server
+test: $(STAMP) redis-server chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) redis-server
@@ -35,5 +35,16 @@ redis-server:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq redis-server; fi; }
 
+# The browser tests drive Debian's Chromium with Playwright (executable_path: no browser download); a CJK and
+# an emoji font make the screenshots readable. Installed when missing, like redis-server.
+CHROMIUM_PKGS := $(shell command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || echo chromium chromium-driver) \
+	$(shell fc-list :lang=zh 2>/dev/null | grep -q . || echo fonts-wqy-microhei) \
+	$(shell fc-list 2>/dev/null | grep -qi emoji || echo fonts-noto-color-emoji)
+chromium:
+	@test -z "$(strip $(CHROMIUM_PKGS))" || { \
+	  echo "installing $(strip $(CHROMIUM_PKGS)) from Debian's packages for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(CHROMIUM_PKGS); \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq $(CHROMIUM_PKGS); fi; }
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build/test-artefacts

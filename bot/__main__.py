@@ -88,6 +88,24 @@ def cmd_flows_diagram(args: argparse.Namespace) -> None:
         print(f"updated the diagrams in {readme}")
 
 
+def cmd_operator_hash(args: argparse.Namespace) -> None:
+    """Print an OPERATOR_ACCOUNTS entry: the name and an argon2 hash of a password typed twice (or piped)."""
+    import getpass
+    import json
+
+    from argon2 import PasswordHasher
+
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            sys.exit("the two passwords differ")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        sys.exit("use a password of at least 8 characters")
+    print(json.dumps({args.name: PasswordHasher().hash(password)}))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yibao-bot", description="医保办事助手 / medical-insurance errand bot")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO, WARNING (default: LOG_LEVEL or INFO)")
@@ -120,6 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.opscli import add_parsers as add_ops_parsers
 
     add_ops_parsers(sub)  # `report funnel` and `review export|check`
+
+    op_hash = sub.add_parser("operator-hash", help="print an OPERATOR_ACCOUNTS entry for the web console")
+    op_hash.add_argument("name", help="the operator's sign-in name")
+    op_hash.set_defaults(func=cmd_operator_hash)
+
     from bot.announcements.cli import add_parsers as add_announcement_parsers
 
     add_announcement_parsers(sub)  # `announce …` and `worker`

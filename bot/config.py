@@ -61,6 +61,16 @@ class Settings(BaseSettings):
     operator_timezone: str = "Asia/Shanghai"
     operator_topics_per_minute: int = Field(20, ge=1, description="desk forum topics created per minute at most")
 
+    # resident web chat and operator web console (adapters/web.py, adapters/web_console.py)
+    web_chat: bool = Field(True, description="serve the resident web chat at /web")
+    web_cookie_secret: SecretStr | None = Field(
+        None, description="signs the /web and /console cookies; unset = a random secret kept in Redis")
+    web_cookie_secure: bool = Field(False, description="mark the cookies Secure (set it when served over HTTPS)")
+    operator_accounts: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        description='console sign-ins as JSON {"name": "<argon2 hash>"}; `python -m bot operator-hash NAME` makes one')
+    console_signin_limit: int = Field(10, ge=1, description="failed console sign-ins per name in 15 min (5× per address)")
+
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
     admin_telegram_ids: str = ""

@@ -15,6 +15,7 @@ one ticket get one winner). Explicit mappings in Redis, never parsed from messag
     bot:{handoff}:outbox:<channel>:<user>:taken:<msg id>  LIST  the replies a message took (for its re-runs)
     bot:{handoff}:relay:<id>           ZSET   user messages on their way to the desk, in the user's order
     bot:{handoff}:held:<id>            LIST   operator replies WeChat refused (45015/45047), sent when the user writes
+    bot:{handoff}:events               PUBSUB a ticket id whenever the ticket changes (the web console listens)
 
 ``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
 the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
@@ -56,6 +57,7 @@ P = "bot:{handoff}:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
 RECENT_CHARS = 200  # … each cut to this, saying so
 POINTER_TTL = 7 * 24 * 3600
+EVENTS = f"{P}events"  # pub/sub: the id of a ticket whose status or transcript just changed
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
 
 
@@ -136,12 +138,13 @@ class Ticket:
         return {**self.to_hash(), "created_at": self.created_at, "context": self.context}
 
 
-# KEYS: ticket, queue  ARGV: id, operator → 'ok' | 'taken:<op>' | 'closed' | 'missing'
+# KEYS: ticket, queue  ARGV: id, operator → 'ok' | 'mine' (already this operator's) | 'taken:<op>' | 'closed' | 'missing'
 _CLAIM = """
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return 'missing' end
 if st == 'closed' then return 'closed' end
 local op = redis.call('HGET', KEYS[1], 'operator')
+if st == 'assigned' and op == ARGV[2] then return 'mine' end
 if st == 'assigned' and op ~= ARGV[2] then return 'taken:' .. op end
 redis.call('HSET', KEYS[1], 'status', 'assigned', 'operator', ARGV[2])
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -385,7 +388,7 @@ class HandoffService:
         result = await self._claim(keys=[f"{P}ticket:{ticket_id}", f"{P}queue"], args=[ticket_id, operator])
         if result == "ok":
             await self._log(ticket_id, "system", f"claimed by {operator}")
-        return result
+        return "ok" if result == "mine" else result  # each reply claims: log the first claim only
 
     async def reply(self, ticket_id: str, operator: str, text: str) -> str:
         """Relay an operator's text to the user: 'delivered' | 'queued_outbox' | 'closed' | 'missing' |
@@ -459,7 +462,7 @@ class HandoffService:
 
     async def _deliver(self, ticket: Ticket, text: str) -> str:
         sender = self.senders.get(ticket.channel)
-        if sender is None:  # console / web: picked up with the user's next message
+        if sender is None:  # console: picked up with the user's next message
             await self.redis.rpush(f"{P}outbox:{ticket.channel}:{ticket.user_id}", text)
             return "queued_outbox"
         try:
@@ -508,7 +511,11 @@ class HandoffService:
 
     async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
-        await self.redis.rpush(f"{P}log:{ticket_id}", entry)
+        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once.
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.rpush(f"{P}log:{ticket_id}", entry)
+        pipe.publish(EVENTS, ticket_id)
+        await pipe.execute()
 
 
 class HandoffMiddleware:

@@ -10,6 +10,8 @@ Answers: 200 done; 401 no token; 403 wrong token; 404 no such ticket; 409 closed
 422 bad body; 502 the reply could not reach the user (``result`` says why, e.g. ``window_expired``);
 503 the user's messages are being handled right now (``busy``): try again. A close with a ``text`` answers
 ``{"result": "ok", "text": "delivered" | "queued_outbox" | "window_expired" | …}``.
+Tickets carry ``waited`` (seconds in the queue) and ``flags`` (WeChat's 48-hour window, failed deliveries). The
+operations themselves are `bot.operator_ops.OperatorOps`, which the web console (/console) calls too.
 """
 from __future__ import annotations
 
@@ -19,18 +21,17 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from bot.handoff import HandoffService, UserBusy
+from bot.operator_ops import OperatorOps, http_status
 from bot.runtime import Services
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-STATUS = {"ok": 200, "delivered": 200, "queued_outbox": 200, "missing": 404, "closed": 409}
 
 
 def setup(app: web.Application, services: Services) -> bool:
     token = services.settings.operator_api_token
     if token is None or not token.get_secret_value():
         return False
-    api = OperatorAPI(services.handoff, token.get_secret_value())
+    api = OperatorAPI(OperatorOps(services.handoff, services.translator), token.get_secret_value())
     app.router.add_get("/operator/tickets", api.guard(api.list))
     app.router.add_get("/operator/tickets/{id}", api.guard(api.show))
     app.router.add_post("/operator/tickets/{id}/claim", api.guard(api.claim))
@@ -40,8 +41,8 @@ def setup(app: web.Application, services: Services) -> bool:
 
 
 class OperatorAPI:
-    def __init__(self, handoff: HandoffService, token: str) -> None:
-        self.handoff = handoff
+    def __init__(self, ops: OperatorOps, token: str) -> None:
+        self.ops = ops
         self.token = token.encode()
 
     def guard(self, handler: Handler) -> Handler:
@@ -55,48 +56,37 @@ class OperatorAPI:
         return checked
 
     async def list(self, request: web.Request) -> web.Response:
-        tickets = []
-        for t in await self.handoff.open_tickets():
-            tickets.append({**t.public(), "position": await self.handoff.position(t.id)})
-        return _json({"tickets": tickets})
+        return _json({"tickets": await self.ops.queue()})
 
     async def show(self, request: web.Request) -> web.Response:
-        ticket = await self.handoff.get(request.match_info["id"])
-        if ticket is None:
+        shown = await self.ops.show(request.match_info["id"])
+        if shown is None:
             return _json({"error": "no such ticket"}, 404)
-        return _json({"ticket": ticket.public(), "transcript": await self.handoff.transcript(ticket.id)})
+        return _json(shown)
 
     async def claim(self, request: web.Request) -> web.Response:
         body = await _body(request, "operator")
         if isinstance(body, web.Response):
             return body
-        return _result(await self.handoff.claim(request.match_info["id"], body["operator"]))
+        return _result(await self.ops.claim(request.match_info["id"], body["operator"]))
 
     async def reply(self, request: web.Request) -> web.Response:
         body = await _body(request, "operator", "text")
         if isinstance(body, web.Response):
             return body
-        return _result(await self.handoff.reply(request.match_info["id"], body["operator"], body["text"]))
+        return _result(await self.ops.reply(request.match_info["id"], body["operator"], body["text"]))
 
     async def close(self, request: web.Request) -> web.Response:
         body = await _body(request, "operator")
         if isinstance(body, web.Response):
             return body
-        text = body.get("text")
+        text = body.get("text", body.get("closing"))  # "closing": the web console's name for it
         if text is not None and not isinstance(text, str):
             return _json({"error": "text must be a string"}, 422)
-        ticket_id = request.match_info["id"]
-        if await self.handoff.get(ticket_id) is None:
-            return _result("missing")
-        try:
-            result = await self.handoff.close(ticket_id, by=body["operator"], text=text)
-        except UserBusy:
-            return _json({"result": "busy"}, 503)
-        if not result:
-            return _result("closed")
-        if text and text.strip():
-            return _json({"result": "ok", "text": result})
-        return _result("ok")
+        result, fared = await self.ops.close(request.match_info["id"], body["operator"], text or "")
+        if result == "ok" and fared is not None:
+            return _json({"result": "ok", "text": fared})
+        return _result(result)
 
 
 async def _body(request: web.Request, *fields: str) -> dict[str, Any] | web.Response:
@@ -113,8 +103,7 @@ async def _body(request: web.Request, *fields: str) -> dict[str, Any] | web.Resp
 
 
 def _result(result: str) -> web.Response:
-    status = 409 if result.startswith("taken:") else STATUS.get(result, 502)
-    return _json({"result": result}, status)
+    return _json({"result": result}, http_status(result))
 
 
 def _json(data: dict[str, Any], status: int = 200) -> web.Response:

@@ -81,7 +81,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
         redis, translator, hours=WorkingHours(settings.operator_hours, settings.operator_timezone),
         hotline=settings.hotline,
     )
-    if settings.operator_chat_id is not None or settings.operator_api_token is not None:
+    if settings.operator_chat_id is not None or settings.operator_api_token is not None or settings.operator_accounts:
         engine.use(HandoffMiddleware(handoff))  # without a desk nobody could answer: 转人工 gives the hotline
     if settings.user_hash_salt:
         set_user_salt(settings.user_hash_salt.get_secret_value())

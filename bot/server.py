@@ -18,7 +18,7 @@ SERVICES = web.AppKey("services", Services)
 CHANNELS = web.AppKey("channels", list)
 
 # Adapter modules with `setup(app, services) -> bool` (True when the channel is configured and mounted).
-ADAPTERS = ("adapters.wechat", "adapters.telegram")
+ADAPTERS = ("adapters.wechat", "adapters.telegram", "adapters.web")
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -52,6 +52,10 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
 
     if operator_api.setup(app, services):
         log.info("operator API at /operator/tickets (Bearer OPERATOR_API_TOKEN)")
+    from adapters import web_console
+
+    if web_console.setup(app, services):
+        log.info("operator console at /console")
     status.setup(app, services)  # /, /readyz, /metrics, /admin/funnel.svg (bot/status.py)
     log.info("channels mounted: %s", ", ".join(app[CHANNELS]) or "none (set WECHAT_TOKEN / TELEGRAM_* to enable)")
 

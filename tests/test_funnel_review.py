@@ -177,10 +177,10 @@ async def test_review_export_then_check_round_trips(redis_url, tmp_path, capsys)
 
     # The vocabulary grows (here: a stand-in for the new rule), and the same file now checks out for that line.
     class Grown(Understander):
-        def match_choice(self, text, slot, choices):
-            if self.read(text).raw == "阿巴阿巴" and slot == "ins_type":  # the dialogue passes an Utterance
+        def match_choice(self, msg, slot, choices):
+            if self.read(msg).text == "阿巴阿巴" and slot == "ins_type":  # a message is read once, then passed on
                 return "居民"
-            return super().match_choice(text, slot, choices)
+            return super().match_choice(msg, slot, choices)
 
     tr = Translator()
     grown = build_dialogue(settings, tr)

@@ -128,7 +128,7 @@ async def test_readyz_is_ready_over_real_redis(settings):
     async with TestClient(TestServer(app)) as client:
         resp = await client.get("/readyz")
         assert resp.status == 200
-        assert await resp.json() == {"status": "ready", "redis": "ok", "channels": {}}
+        assert await resp.json() == {"status": "ready", "redis": "ok", "channels": {"web": "ok"}}  # on by default
 
 
 async def test_readyz_fails_when_telegram_set_up_failed(redis_url):
@@ -175,26 +175,22 @@ async def test_json_logs_carry_channel_update_id_and_hashed_user(memory_services
 
 
 async def test_home_page_and_banner_say_what_is_running(memory_services):
-    app = create_app(memory_services.settings, memory_services)
+    settings = memory_services.settings.model_copy(update={"web_chat": False})
+    memory_services.settings = settings  # the adapters read the services' settings
+    app = create_app(settings, memory_services)
     async with TestClient(TestServer(app)) as client:
         page = await (await client.get("/")).text()
         page_en = await (await client.get("/?lang=en")).text()
     assert "医保办事助手" in page and "内嵌存储" in page and 'href="/readyz"' in page and "make chat" in page
-    assert 'href="/web"' not in page  # not mounted here
+    assert 'href="/web"' not in page and 'href="/console"' in page  # web chat switched off; the console is always there
     assert "Connected channels" not in page_en and "No channel is connected" in page_en
-    text = banner(app, memory_services.settings)
+    text = banner(app, settings)
     assert "http://127.0.0.1:8080/" in text and "embedded" in text and "make chat" in text
     assert "none mounted" in text and "/web" not in text
 
 
 async def test_banner_and_home_page_list_web_pages_when_mounted(memory_services):
-    app = create_app(memory_services.settings, memory_services)
-
-    async def page(request: web.Request) -> web.Response:
-        return web.Response(text="web chat")
-
-    app.router.add_get("/web", page)
-    app.router.add_get("/console", page)
+    app = create_app(memory_services.settings, memory_services)  # the web chat is on by default, the console always
     async with TestClient(TestServer(app)) as client:
         home = await (await client.get("/?lang=en")).text()
     assert 'href="/web"' in home and 'href="/console"' in home and "operator console" in home

@@ -10,7 +10,7 @@ async def test_healthz_reports_ok_over_real_redis(settings):
         resp = await client.get("/healthz")
         assert resp.status == 200
         body = await resp.json()
-        assert body["status"] == "ok" and body["channels"] == []
+        assert body["status"] == "ok" and body["channels"] == ["web"]  # the web chat needs no credentials
 
 
 async def test_healthz_reports_degraded_when_redis_is_down():
@@ -26,3 +26,9 @@ async def test_no_channel_routes_without_credentials():
     async with TestClient(TestServer(app)) as client:
         assert (await client.post("/wechat", data=b"")).status == 404
         assert (await client.post("/telegram", data=b"{}")).status == 404
+
+
+async def test_web_chat_can_be_switched_off():
+    app = create_app(make_settings(web_chat=False))
+    async with TestClient(TestServer(app)) as client:
+        assert (await client.get("/web")).status == 404

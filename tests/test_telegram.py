@@ -141,7 +141,7 @@ async def test_startup_registers_webhook_with_secret_and_commands(tg, api):
     by_lang = {c.params.get("language_code"): [x["command"] for x in c.params["commands"]] for c in api.of("setMyCommands")}
     menu = ["start", "menu", "help", "cancel", "lang", "subscribe", "unsubscribe"]
     assert by_lang == {"zh": menu, "en": menu, None: menu}
-    assert tg.app[CHANNELS] == ["telegram"]
+    assert tg.app[CHANNELS] == ["telegram", "web"]  # the web chat needs no credentials
 
 
 @pytest.mark.parametrize("overrides", [
@@ -440,7 +440,7 @@ async def test_app_without_public_url_mounts_but_does_not_set_webhook(api, redis
     app = create_app(telegram_settings(redis_url, api, public_url=None))
     async with TestClient(TestServer(app)):
         assert api.of("setWebhook") == []
-        assert app[CHANNELS] == ["telegram"]
+        assert app[CHANNELS] == ["telegram", "web"]
 
 
 # -- announcements wiring: opt-in, administered chats, migration ------------------------------------------
