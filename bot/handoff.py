@@ -184,6 +184,13 @@ return all
 """
 OUTBOX_TAKEN_TTL = 3600
 
+# KEYS: transcript  ARGV: entry, events channel, ticket id
+_LOG = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+"""
+
 
 @dataclass(frozen=True)
 class WorkingHours:
@@ -242,6 +249,7 @@ class HandoffService:
         self._close = redis.register_script(_CLOSE)
         self._drop_pointer = redis.register_script(_DROP_POINTER)
         self._take_outbox = redis.register_script(_TAKE_OUTBOX)
+        self._log_script = redis.register_script(_LOG)
         self._arrivals: dict[str, int] = {}
         self._flushers: dict[str, asyncio.Task[None]] = {}
 
@@ -511,11 +519,9 @@ class HandoffService:
 
     async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
-        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once.
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.rpush(f"{P}log:{ticket_id}", entry)
-        pipe.publish(EVENTS, ticket_id)
-        await pipe.execute()
+        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once (a
+        # script, not a pipeline: redis-py's cluster pipeline refuses PUBLISH).
+        await self._log_script(keys=[f"{P}log:{ticket_id}"], args=[entry, EVENTS, ticket_id])
 
 
 class HandoffMiddleware:
