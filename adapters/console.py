@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from typing import TextIO
+
+from redis.exceptions import RedisError
 
 from bot.engine import Engine, SessionBusy
 from bot.i18n import Translator
@@ -26,6 +29,13 @@ def turn_record(turn: Turn, tr: Translator) -> dict:
     }
 
 
+log = logging.getLogger(__name__)
+
+
+class StoreDown(Exception):
+    """Redis did not answer; the message was not processed (nothing saved)."""
+
+
 class ConsoleChat:
     def __init__(self, engine: Engine, translator: Translator, user: str, lang: str | None) -> None:
         self.engine = engine
@@ -42,16 +52,28 @@ class ConsoleChat:
             return await self.engine.handle(msg)
         except SessionBusy:
             return None
+        except RedisError as e:  # one clear line on stderr (the engine logged which message), no traceback
+            log.error("Redis unavailable (%s): the message was not processed; send it again", e.__class__.__name__)
+            raise StoreDown from None
 
     def busy_text(self) -> str:
         return self.tr.text(Text("common-busy"), self.lang or self.tr.default)
+
+    def store_down_text(self) -> str:
+        return self.tr.text(Text("common-store-down"), self.lang or self.tr.default)
 
     async def run_jsonl(self, stdin: TextIO, stdout: TextIO) -> None:
         for line in stdin:
             line = line.rstrip("\n")
             if not line.strip():
                 continue
-            turn = await self.say(line)
+            try:
+                turn = await self.say(line)
+            except StoreDown:
+                record = {"text": self.store_down_text(), "options": [], "error": "store_unavailable"}
+                stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                stdout.flush()
+                continue
             record = turn_record(turn, self.tr) if turn else {"text": self.busy_text(), "options": [], "error": "busy"}
             stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             stdout.flush()
@@ -67,7 +89,11 @@ class ConsoleChat:
                 return
             if not line.strip():
                 continue
-            turn = await self.say(line.strip())
+            try:
+                turn = await self.say(line.strip())
+            except StoreDown:
+                stdout.write(self.store_down_text() + "\n")
+                continue
             if turn is None:
                 stdout.write(self.busy_text() + "\n")
                 continue

@@ -10,6 +10,7 @@ for callback data; ``blocked`` — chats that answered 403.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import json
@@ -54,6 +55,7 @@ from aiogram.types import (
 )
 from aiohttp import web
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.engine import SessionBusy
@@ -210,25 +212,39 @@ class TelegramChannel:
         turn's message id, checked and recorded by its two scripts), so it costs no Redis work of its own; a
         re-delivered one does not move the flow again and gets its stored reply again (Telegram re-delivers
         only what it did not see answered, and a reply riding in the webhook response was lost with it).
-        Any other update's id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards: a
-        process that dies mid-way lets the re-delivery through once the claim expires.
+        Any other update's id is claimed as "pending" for ``claim_ttl`` and marked "done" afterwards; only
+        "done" makes a re-delivery a duplicate: a re-delivery of a "pending" id (an attempt that died or failed
+        mid-way) is handled again instead of being lost.
         """
         if self._engine_bound(update):
             try:
                 await self._dispatch(update)
             except ChatBlocked:
                 pass
+            except RedisError:
+                raise  # unanswered (webhook 5xx, polling keeps its offset): Telegram delivers it again
             except Exception:
                 await self._failed(update)
             return True
         key = f"{PREFIX}update:{update.update_id}"
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
-            log.debug("telegram update %s seen before; ignored", update.update_id)
-            return False
+            if await self.redis.get(key) != "pending":
+                log.debug("telegram update %s seen before; ignored", update.update_id)
+                return False
+            # Claimed but never finished: Telegram re-sends only what was not acknowledged, so the earlier
+            # attempt failed (e.g. Redis hung and ran our claim only after we had answered 503). Run it
+            # again; the engine's message-id de-duplication keeps a flow from advancing twice.
+            log.info("telegram update %s: an earlier attempt did not finish; handling it again", update.update_id)
         try:
             await self._dispatch(update)
         except ChatBlocked:
             pass  # recorded where it happened; an apology could not be delivered either
+        except RedisError:
+            # Redis down or hanging: leave the update unacknowledged (the webhook answers 5xx, polling does
+            # not advance its offset) so Telegram delivers it again; nothing of this run was saved.
+            with contextlib.suppress(RedisError):
+                await self.redis.delete(key)
+            raise
         except Exception:
             await self._failed(update)
         await self.redis.set(key, "done", ex=self.seen_ttl)
@@ -600,6 +616,10 @@ class TelegramChannel:
             reset = _WEBHOOK_REPLY.set(held)
             try:
                 await self.process(update)
+            except RedisError as e:
+                log.error("telegram update %s: Redis unavailable (%s); answered 503 so Telegram delivers it again",
+                          update.update_id, e.__class__.__name__)
+                return web.Response(status=503, text="store unavailable")
             finally:
                 _WEBHOOK_REPLY.reset(reset)
             if held:
@@ -638,8 +658,12 @@ class TelegramChannel:
             for update in updates:
                 try:
                     await self.process(update)
-                except Exception:  # e.g. Redis unreachable: keep the update unconfirmed and fetch it again
-                    log.exception("telegram update %s could not be handled; fetching it again", update.update_id)
+                except Exception as e:  # e.g. Redis unreachable: keep the update unconfirmed and fetch it again
+                    if isinstance(e, RedisError):
+                        log.error("telegram update %s: Redis unavailable (%s); fetching it again",
+                                  update.update_id, e.__class__.__name__)
+                    else:
+                        log.exception("telegram update %s could not be handled; fetching it again", update.update_id)
                     await self.sleep(backoff)
                     backoff = min(backoff * 2, max_backoff)
                     break

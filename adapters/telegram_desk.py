@@ -17,12 +17,11 @@ from aiogram.methods import CloseForumTopic, CreateForumTopic, GetChatMember, Se
 from aiogram.types import Message
 
 from adapters.telegram import MAX_TEXT, TelegramChannel, split_text
-from bot.handoff import HandoffService, Ticket, UserBusy
+from bot.handoff import P, HandoffService, Ticket, UserBusy
 from bot.privacy import mask
 
 log = logging.getLogger(__name__)
 
-P = "bot:handoff:"
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 MEMBER_CACHE_SECONDS = 600
 MAX_PIECES = 3  # a user message longer than this many desk posts is cut (and says so)

@@ -322,12 +322,9 @@ class WebChat:
         items = [e for e in entries if e]
         if not items:
             return []
-        pipe = self.redis.pipeline(transaction=True)
-        for e in items:
-            pipe.xadd(key, {"e": json.dumps(e, ensure_ascii=False)}, maxlen=LOG_MAX, approximate=True)
-        pipe.expire(key, self.ttl)
-        pipe.publish(PUSH, browser)
-        ids = (await pipe.execute())[: len(items)]
+        # One script, not a MULTI pipeline: redis-py's cluster pipeline refuses PUBLISH.
+        ids = await self.redis.eval(_APPEND, 1, key, LOG_MAX, self.ttl, PUSH, browser,
+                                    *(json.dumps(e, ensure_ascii=False) for e in items))
         return [{**e, "id": i} for e, i in zip(items, ids, strict=True)]
 
     async def entries(self, browser: str, after: str, *, last: int | None = None) -> list[dict[str, Any]]:
@@ -351,6 +348,18 @@ class WebChat:
     async def push(self, browser: str, text: str) -> None:
         handoff = bool(await self.redis.exists(SessionKey(CHANNEL, browser).key("handoff")))
         await self.append(browser, [{"who": "operator", "text": mask(text), "handoff": handoff}])
+
+
+# KEYS: log  ARGV: maxlen, ttl, push channel, browser, entries… → the entries' stream ids
+_APPEND = """
+local ids = {}
+for i = 5, #ARGV do
+  ids[#ids + 1] = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[i])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return ids
+"""
 
 
 def _log_key(browser: str) -> str:

@@ -10,6 +10,7 @@ https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Passive_user
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -21,6 +22,7 @@ from typing import Callable, Iterable
 from aiohttp import ClientPayloadError, web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent
@@ -125,6 +127,7 @@ class WeChatChannel:
         return web.Response(text=q["echostr"])
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
+        started = asyncio.get_running_loop().time()
         try:
             received = await self._receive(request)
         except BadRequest as e:
@@ -140,13 +143,18 @@ class WeChatChannel:
         msg = received.message
         incoming = self._incoming(msg)
         if incoming is None:
-            await self._check_claim(received.claim)
+            try:
+                await self._check_claim(received.claim)
+            except RedisError as e:  # Redis down or hanging: never a 500 (see below)
+                log.error("wechat: Redis unavailable (replay check): %s", e.__class__.__name__)
+                return _success() if received.kind == "event" else self._reply(received, self._store_down_text())
             if received.kind == "event":
                 return _success()  # unsubscribe, view, location reports, …: nothing to say
             if msg.type == "unknown":
                 # A MsgType WeChat may add later (or a forged one): no text reply that could be wrong;
                 # counted per type so a new kind of message shows up in `HGETALL bot:wechat:unknown_msgtypes`.
-                await self.services.redis.hincrby(f"{KEY_PREFIX}unknown_msgtypes", received.kind[:32], 1)
+                with contextlib.suppress(RedisError):  # a count; never worth a 500
+                    await self.services.redis.hincrby(f"{KEY_PREFIX}unknown_msgtypes", received.kind[:32], 1)
                 log.info("wechat: MsgType %r not understood; answered success", received.kind[:32])
                 return _success()
             key = "wechat-unsupported-type"
@@ -154,11 +162,18 @@ class WeChatChannel:
         if log.isEnabledFor(logging.DEBUG):  # a line per message: LOG_LEVEL=DEBUG
             log.debug("wechat %s from %s: %s", msg.type, incoming.user_id, self._log_text(incoming))
         try:
-            turn = await self._turn(incoming, received.claim)
+            # WeChat's 5 s count from the request: what reading it took is not left for the turn.
+            turn = await self._turn(incoming, received.claim,
+                                    self.deadline - (asyncio.get_running_loop().time() - started))
         except ClaimRefused:
             raise web.HTTPForbidden(text="replayed nonce") from None
         except SessionBusy:
             return self._reply(received, await self._say("common-busy", msg.source))
+        except RedisError as e:
+            # Redis down or hanging: a valid passive apology in time (never a 500, which WeChat shows as
+            # 「该公众号暂时无法提供服务」); nothing was saved, so the user's resend is processed afresh.
+            log.error("wechat: Redis unavailable for message %s: %s", incoming.message_id, e.__class__.__name__)
+            return self._reply(received, self._store_down_text())
         except Exception:
             log.exception("wechat: engine failed on message %s", incoming.message_id)
             return self._reply(received, await self._say("common-error", msg.source))
@@ -316,7 +331,8 @@ class WeChatChannel:
             return Incoming(CHANNEL, user, user, message_id, text=key, raw=raw)
         return None
 
-    async def _turn(self, incoming: Incoming, claim: Claim | None = None) -> Turn | None:
+    async def _turn(self, incoming: Incoming, claim: Claim | None = None,
+                    timeout: float | None = None) -> Turn | None:
         """The engine's turn, or None when it is not ready within the deadline (it is then delivered
         through the customer-service API when done). A retry arriving meanwhile in this process waits
         on the same task; one arriving at another worker waits in the engine for the stored turn."""
@@ -329,7 +345,7 @@ class WeChatChannel:
             self._inflight[key] = task
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:
-            return await asyncio.wait_for(asyncio.shield(task), self.deadline)
+            return await asyncio.wait_for(asyncio.shield(task), max(0.0, self.deadline if timeout is None else timeout))
         except asyncio.TimeoutError:
             if key not in self._late:
                 self._late.add(key)
@@ -341,6 +357,9 @@ class WeChatChannel:
         key = (incoming.user_id, incoming.message_id)
         try:
             turn = await task
+        except (RedisError, SessionBusy) as e:
+            log.error("wechat: late turn for %s failed: %s", incoming.message_id, e.__class__.__name__)
+            return
         except Exception:
             log.exception("wechat: late turn for %s failed", incoming.message_id)
             return
@@ -355,9 +374,12 @@ class WeChatChannel:
         """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
         key = f"{KEY_PREFIX}delivered:{incoming.user_id}:{incoming.message_id}"
         redis = self.services.redis
-        if await redis.set(key, how, nx=True, ex=3600):
-            return True
-        return await redis.get(key) == how
+        try:
+            if await redis.set(key, how, nx=True, ex=3600):
+                return True
+            return await redis.get(key) == how
+        except RedisError:
+            return how == "passive"  # cannot coordinate: answering twice beats not answering
 
     # -- rendering -----------------------------------------------------------------------------------
     async def _chunks(self, turn: Turn) -> list[str]:
@@ -386,18 +408,31 @@ class WeChatChannel:
         return web.Response(text=xml, content_type="application/xml")
 
     async def _locale(self, openid: str) -> str:
-        session = await self.services.store.get(SessionKey(CHANNEL, openid))
+        try:
+            session = await self.services.store.get(SessionKey(CHANNEL, openid))
+        except RedisError:
+            session = None
         return session.locale if session else self.services.settings.default_locale
 
     async def _say(self, key: str, openid: str) -> str:
         return self.services.translator.text(Text(key), await self._locale(openid))
 
+    def _store_down_text(self) -> str:
+        # The user's language is in the session, which is out of reach: the deployment's default.
+        return self.services.translator.text(Text("common-store-down"), self.services.settings.default_locale)
+
     # -- customer-service API ------------------------------------------------------------------------
     async def _cs_available(self) -> bool:
-        return self.cs is not None and not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+        if self.cs is None:
+            return False
+        try:
+            return not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+        except RedisError:
+            return False  # keep the answer in the passive reply
 
     async def _send_rest(self, incoming: Incoming, chunks: list[str], *, guard: bool = True) -> None:
-        if self.cs is None:
+        chunks = [c for c in chunks if c.strip()]  # a relay turn has no text: never send an empty message
+        if self.cs is None or not chunks:
             return
         if guard and not await self.services.redis.set(
             f"{KEY_PREFIX}rest:{incoming.user_id}:{incoming.message_id}", "1", nx=True, ex=3600

@@ -65,9 +65,10 @@ class CustomerService:
         self.lock_wait = lock_wait
         self.fetch_timeout = fetch_timeout
         self.max_backoff = max_backoff
-        self.token_key = f"{KEY_PREFIX}{appid}:access_token"
-        self.lock_key = f"{KEY_PREFIX}{appid}:access_token:lock"
-        # Named after token_key so they share its slot (and hash tag) in Redis Cluster: read with one MGET.
+        # ``{appid}`` is a Redis Cluster hash tag: the token, its lock and the keys below share one slot,
+        # so one MGET reads them (on a single Redis the braces are just characters).
+        self.token_key = f"{KEY_PREFIX}{{{appid}}}:access_token"
+        self.lock_key = f"{self.token_key}:lock"
         self.fresh_key = f"{self.token_key}:fresh"  # exists while no refresh is due
         self.backoff_key = f"{self.token_key}:backoff"  # exists while fetching is paused
         self.failures_key = f"{self.token_key}:failures"

@@ -17,6 +17,8 @@ class Settings(BaseSettings):
 
     # core
     redis_url: SecretStr | None = Field(None, description="redis://… ; unset = embedded in-process store")
+    redis_timeout_seconds: float = Field(1.5, gt=0, description="per Redis command (one retry): a hung Redis "
+                                         "must fail fast enough for WeChat's 5 s deadline")
     port: int = Field(8080, ge=1, le=65535)
     host: str = "0.0.0.0"
     default_locale: str = "zh-CN"
@@ -72,7 +74,8 @@ class Settings(BaseSettings):
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
     admin_telegram_ids: str = ""
-    announce_key_prefix: str = Field("bot:ann", description="Redis key prefix for announcements, subscriptions, stream")
+    announce_key_prefix: str = Field("bot:{ann}", description="Redis key prefix for announcements, subscriptions, "
+                                     "stream; given a cluster hash tag if it has none (bot:ann → bot:{ann})")
     announce_rate_per_second: float = Field(30.0, gt=0, description="global send limit over any 1 s window (all workers)")
     announce_chat_limit: int = Field(20, ge=1, description="messages per chat over announce_chat_window_seconds")
     announce_chat_window_seconds: float = Field(60.0, gt=0, description="per-chat limit window")
@@ -91,6 +94,13 @@ class Settings(BaseSettings):
         if loc is None:
             raise ValueError(f"unsupported locale {v!r}; use one of {', '.join(LOCALES)}")
         return loc
+
+    @field_validator("announce_key_prefix")
+    @classmethod
+    def _hash_tagged(cls, v: str) -> str:
+        from bot.announcements.store import hash_tagged
+
+        return hash_tagged(v)
 
     @field_validator("operator_hours")
     @classmethod

@@ -9,14 +9,17 @@ re-delivers unacknowledged updates).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
-from typing import Protocol
+from typing import AsyncIterator, Protocol
+
+from redis.exceptions import RedisError
 
 from bot.messages import Incoming, Turn
 from bot.privacy import mask
-from bot.sessions import Claim, RedisSessionStore, Session, SessionKey
+from bot.sessions import Claim, DamagedValue, RedisSessionStore, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,12 @@ class Dialogue(Protocol):
 
 
 class SessionBusy(RuntimeError):
-    """The user's session stayed locked longer than ``lock_wait`` (another message is still running)."""
+    """The user's session stayed locked longer than ``lock_wait`` (another message is still running),
+    or this message's lock was lost ``max_attempts`` times: the user is asked to send it again."""
+
+
+# Set on a fresh session that replaced a damaged one; the dialogue tells the user and drops it.
+RESET_MARK = "reset"
 
 
 class Engine:
@@ -52,6 +60,7 @@ class Engine:
         lock_ttl_ms: int = 10_000,
         lock_wait: float = 8.0,
         dedup_ttl: int = 24 * 3600,
+        max_attempts: int = 3,
     ) -> None:
         self.store = store
         self.dialogue = dialogue
@@ -63,7 +72,9 @@ class Engine:
         # theirs from the platform's documentation (adapters/wechat.py, adapters/telegram.py).
         self.reply_ttl: dict[str, int] = {}
         self.default_reply_ttl = 60
+        self.max_attempts = max_attempts
         self.middlewares: list[Middleware] = []
+        self._releasing: set[asyncio.Task[None]] = set()  # locks of timed-out begins, released when Redis is back
 
     def use(self, middleware: Middleware) -> None:
         self.middlewares.append(middleware)
@@ -85,30 +96,49 @@ class Engine:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.lock_wait
         delay = 0.002
+        attempts = 0
         while True:
             token = secrets.token_hex(8)
-            status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms,
-                                                              claim=claim)
+            try:
+                status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms,
+                                                                  claim=claim)
+            except RedisError:
+                # A timeout says nothing of the server side: a hung Redis still runs the script once it wakes,
+                # and would hold the lock and a "pending" mark for a run that never happens, keeping the
+                # platform's redelivery waiting. Take them back (by token) as soon as Redis answers again.
+                self._release_later(key, msg.message_id, token)
+                raise
             claim = None  # written: a retry of the loop must not find its own value and refuse
             if status == "done":
                 return Turn.from_json(json.loads(payload), duplicate=True)
             if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
                 return Turn((), msg.locale or "zh-CN", 0, duplicate=True)
             if status == "acquired":
-                session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
-                session.handoff = json.loads(handoff) if handoff else None
+                attempts += 1
                 try:
-                    turn = await self._run(session, msg)
-                except BaseException:
-                    await self.store.abort(key, msg.message_id, token)
-                    log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id, mask(msg.text))
+                    session = await self._load(key, msg, payload, handoff)
+                    async with self._keep_lock(key, msg.message_id, token):
+                        turn = await self._run(session, msg)
+                    turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
+                except BaseException as e:
+                    await self._abort(key, msg.message_id, token)
+                    if isinstance(e, RedisError):  # Redis trouble: the adapter says so, in one line
+                        log.error("Redis failed on %s message %s: %s", msg.channel, msg.message_id, _one_line(e))
+                    elif isinstance(e, Exception):
+                        log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id,
+                                      mask(msg.text))
                     raise
-                turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
                 reply_ttl = self.reply_ttl.get(msg.channel, self.default_reply_ttl)
                 if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl,
                                            reply_ttl=reply_ttl):
-                    break
-                # The lock expired under us and someone else may have written: start again from a fresh load.
+                    return turn
+                # The lock expired under us (the run outlived it although it was renewed: Redis or this
+                # process stalled) and someone else may have written: start again from a fresh load, a few
+                # times at most — a run that can never finish in time must not loop forever.
+                if attempts >= self.max_attempts:
+                    log.error("session lock lost %d times for %s message %s; giving up", attempts, msg.channel,
+                              msg.message_id)
+                    raise SessionBusy(f"session {key} lost its lock {attempts} times")
                 log.warning("session lock lost for %s; retrying message %s", key, msg.message_id)
                 continue
             # locked by another message of this user, or this very message is in flight elsewhere
@@ -116,4 +146,74 @@ class Engine:
                 raise SessionBusy(f"session {key} busy")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-        return turn
+
+    async def _load(self, key: SessionKey, msg: Incoming, payload: str, handoff: str) -> Session:
+        """The session and its handoff pointer; a damaged value is logged once (masked), replaced by a
+        fresh session (the dialogue tells the user), and never blocks the user or the lock."""
+        try:
+            session = Session.loads(payload) if payload else self.dialogue.new_session(msg)
+        except DamagedValue as e:
+            log.error("damaged session %s replaced by a fresh one (%s): %s", key, e, mask(payload)[:80])
+            session = self.dialogue.new_session(msg)
+            session.data[RESET_MARK] = "damaged"
+        try:
+            session.handoff = load_pointer(handoff)
+        except DamagedValue as e:
+            log.error("damaged handoff pointer of %s dropped (%s): %s", key, e, mask(handoff)[:80])
+            await self.store.discard(key, "handoff", handoff)
+            session.handoff = None
+            session.data[RESET_MARK] = "handoff"
+        return session
+
+    @contextlib.asynccontextmanager
+    async def _keep_lock(self, key: SessionKey, message_id: str, token: str) -> AsyncIterator[None]:
+        """Renew the lock while the run lasts (a slow desk or API call must not let another message in)."""
+        interval = self.lock_ttl_ms / 3000
+
+        async def renew() -> None:
+            with contextlib.suppress(RedisError):
+                while True:
+                    await asyncio.sleep(interval)
+                    if not await self.store.extend(key, message_id, token, self.lock_ttl_ms):
+                        return
+
+        task = asyncio.create_task(renew())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _release_later(self, key: SessionKey, message_id: str, token: str) -> None:
+        task = asyncio.create_task(self._release_when_back(key, message_id, token))
+        self._releasing.add(task)
+        task.add_done_callback(self._releasing.discard)
+
+    async def _release_when_back(self, key: SessionKey, message_id: str, token: str) -> None:
+        """Abort ``token``'s begin once Redis answers, within the lock's lifetime (after it, the lock and the
+        mark expire by themselves). Twice, a moment apart: the timed-out script came on another connection
+        and may be run just after the first abort."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.lock_ttl_ms / 1000
+        delay = 0.05
+        while loop.time() < until:
+            try:
+                await self.store.abort(key, message_id, token)
+                await asyncio.sleep(0.2)
+                await self.store.abort(key, message_id, token)
+                return
+            except RedisError:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    async def _abort(self, key: SessionKey, message_id: str, token: str) -> None:
+        try:
+            await self.store.abort(key, message_id, token)
+        except RedisError as e:  # the lock expires by itself within lock_ttl
+            log.warning("could not release the lock of %s: %s", key, _one_line(e))
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split())
+    return f"{e.__class__.__name__}: {text}" if text else e.__class__.__name__

@@ -4,17 +4,22 @@ operator desk (a Telegram forum supergroup and/or the operator HTTP API).
 Ticket lifecycle: queued → assigned → closed (claim and close are Lua scripts, so two operators racing for
 one ticket get one winner). Explicit mappings in Redis, never parsed from message text:
 
-    bot:handoff:ticket:<id>          HASH   the ticket (channel, user, chat, status, operator, topic, context)
-    bot:handoff:queue                ZSET   queued ticket ids by creation time (the queue position)
-    bot:handoff:open                 ZSET   queued + assigned ticket ids
-    bot:{<channel>:<user>}:handoff   STRING the user's active ticket (read by the engine's begin script)
-    bot:handoff:topic:<thread id>    STRING desk forum topic → ticket id
-    bot:handoff:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
-    bot:handoff:log:<id>             LIST   the transcript, PII masked
-    bot:handoff:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
-    bot:handoff:relay:<id>           ZSET   user messages on their way to the desk, in the user's order
-    bot:handoff:held:<id>            LIST   operator replies WeChat refused (45015/45047), sent when the user writes
-    bot:handoff:events               PUBSUB a ticket id whenever the ticket changes (the web console listens)
+    bot:{handoff}:ticket:<id>          HASH   the ticket (channel, user, chat, status, operator, topic, context)
+    bot:{handoff}:queue                ZSET   queued ticket ids by creation time (the queue position)
+    bot:{handoff}:open                 ZSET   queued + assigned ticket ids
+    bot:{<channel>:<user>}:handoff     STRING the user's active ticket (read by the engine's begin script)
+    bot:{handoff}:topic:<thread id>    STRING desk forum topic → ticket id
+    bot:{handoff}:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
+    bot:{handoff}:log:<id>             LIST   the transcript, PII masked
+    bot:{handoff}:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
+    bot:{handoff}:outbox:<channel>:<user>:taken:<msg id>  LIST  the replies a message took (for its re-runs)
+    bot:{handoff}:relay:<id>           ZSET   user messages on their way to the desk, in the user's order
+    bot:{handoff}:held:<id>            LIST   operator replies WeChat refused (45015/45047), sent when the user writes
+    bot:{handoff}:events               PUBSUB a ticket id whenever the ticket changes (the web console listens)
+
+``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
+the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
+and is written and removed by separate single-slot calls.
 
 User messages reach the desk in the user's order: each is queued by its platform order (Telegram
 update_id, WeChat MsgId) and posted once no new one has arrived for ``settle`` seconds, so a burst that
@@ -44,11 +49,11 @@ from redis.exceptions import LockError
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import carry_of, mask
-from bot.sessions import Session, SessionKey
+from bot.sessions import DamagedValue, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
 
-P = "bot:handoff:"
+P = "bot:{handoff}:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
 RECENT_CHARS = 200  # … each cut to this, saying so
 POINTER_TTL = 7 * 24 * 3600
@@ -146,15 +151,43 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return 'ok'
 """
 
-# KEYS: ticket, queue, open, user pointer  ARGV: id, reason → 1 closed now | 0 already closed/missing
+# KEYS: ticket, queue, open  ARGV: id, reason → 1 closed now | 0 already closed/missing
 _CLOSE = """
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st or st == 'closed' then return 0 end
 redis.call('HSET', KEYS[1], 'status', 'closed', 'closed_reason', ARGV[2], 'closed_at', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
-local p = redis.call('GET', KEYS[4])
-if p and cjson.decode(p)['ticket'] == ARGV[1] then redis.call('DEL', KEYS[4]) end
+return 1
+"""
+
+# KEYS: user pointer  ARGV: id — drop the pointer if it still names this ticket (a damaged one too).
+_DROP_POINTER = """
+local p = redis.call('GET', KEYS[1])
+if not p then return 0 end
+local ok, d = pcall(cjson.decode, p)
+if ok and type(d) == 'table' and tostring(d['ticket']) ~= ARGV[1] then return 0 end
+return redis.call('DEL', KEYS[1])
+"""
+
+
+# KEYS: outbox, taken-by-this-message  ARGV: ttl — what this message took before, plus what is new.
+_TAKE_OUTBOX = """
+local new = redis.call('LRANGE', KEYS[1], 0, -1)
+if #new > 0 then
+  redis.call('RPUSH', KEYS[2], unpack(new))
+  redis.call('DEL', KEYS[1])
+end
+local all = redis.call('LRANGE', KEYS[2], 0, -1)
+if #all > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+return all
+"""
+OUTBOX_TAKEN_TTL = 3600
+
+# KEYS: transcript  ARGV: entry, events channel, ticket id
+_LOG = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 """
 
@@ -214,6 +247,9 @@ class HandoffService:
         self.desk: Desk | None = None
         self._claim = redis.register_script(_CLAIM)
         self._close = redis.register_script(_CLOSE)
+        self._drop_pointer = redis.register_script(_DROP_POINTER)
+        self._take_outbox = redis.register_script(_TAKE_OUTBOX)
+        self._log_script = redis.register_script(_LOG)
         self._arrivals: dict[str, int] = {}
         self._flushers: dict[str, asyncio.Task[None]] = {}
 
@@ -246,9 +282,12 @@ class HandoffService:
     async def open(self, session: Session, msg: Incoming, reason: str) -> tuple[Ticket, int]:
         """Queue a ticket for this user (or return the open one) with the masked context attached."""
         key = SessionKey(msg.channel, msg.user_id)
-        existing = await self.redis.get(key.key("handoff"))
+        try:
+            existing = load_pointer(await self.redis.get(key.key("handoff")) or "")
+        except DamagedValue:
+            existing = None
         if existing:
-            ticket = await self.get(json.loads(existing)["ticket"])
+            ticket = await self.get(existing["ticket"])
             if ticket and ticket.status != "closed":
                 return ticket, await self.position(ticket.id) or 0
         now = self.clock()
@@ -265,8 +304,12 @@ class HandoffService:
         pipe.hset(f"{P}ticket:{ticket.id}", mapping=ticket.to_hash())
         pipe.zadd(f"{P}queue", {ticket.id: now})
         pipe.zadd(f"{P}open", {ticket.id: now})
-        pipe.set(key.key("handoff"), json.dumps({"ticket": ticket.id}), ex=POINTER_TTL)
         await pipe.execute()
+        # The pointer is in the user's slot, so not in that transaction. Written after the ticket: a crash
+        # in between leaves a queued ticket an operator can close, never a pointer to nothing.
+        # "msg": the message that opened it, so a re-run of that message (lost lock) is not relayed as new.
+        await self.redis.set(key.key("handoff"), json.dumps({"ticket": ticket.id, "msg": msg.message_id}),
+                             ex=POINTER_TTL)
         await self._log(ticket.id, "system", f"opened: {reason}")
         if self.desk is not None:
             try:
@@ -404,9 +447,9 @@ class HandoffService:
         ticket_id = ticket.id
         await self.flush(ticket_id)  # what the user said before the close reaches the desk before 「closed」
         closed = await self._close(
-            keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open", ticket.key.key("handoff")],
-            args=[ticket_id, reason, repr(self.clock())],
+            keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open"], args=[ticket_id, reason, repr(self.clock())],
         )
+        await self._drop_pointer(keys=[ticket.key.key("handoff")], args=[ticket_id])  # user's slot: a 2nd call
         if not closed:
             return ""
         await self._log(ticket_id, "system", f"closed by {by} ({reason})")
@@ -468,21 +511,17 @@ class HandoffService:
             "blocked": "⚠ not delivered: the user has blocked the bot.",
         }.get(reason, f"⚠ not delivered ({reason}).")
 
-    async def take_outbox(self, channel: str, user_id: str) -> list[str]:
+    async def take_outbox(self, channel: str, user_id: str, message_id: str = "") -> list[str]:
+        """The operator replies waiting for this user. Taken for ``message_id``: if that message's run is
+        repeated (its lock was lost before it could save), the repeat gets the same replies, not nothing."""
         key = f"{P}outbox:{channel}:{user_id}"
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.lrange(key, 0, -1)
-        pipe.delete(key)
-        items, _ = await pipe.execute()
-        return items
+        return await self._take_outbox(keys=[key, f"{key}:taken:{message_id}"], args=[OUTBOX_TAKEN_TTL])
 
     async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
-        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once.
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.rpush(f"{P}log:{ticket_id}", entry)
-        pipe.publish(EVENTS, ticket_id)
-        await pipe.execute()
+        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once (a
+        # script, not a pipeline: redis-py's cluster pipeline refuses PUBLISH).
+        await self._log_script(keys=[f"{P}log:{ticket_id}"], args=[entry, EVENTS, ticket_id])
 
 
 class HandoffMiddleware:
@@ -502,8 +541,11 @@ class HandoffMiddleware:
             recent.append(text if len(text) <= RECENT_CHARS else text[:RECENT_CHARS] + "…(cut)")
             del recent[:-RECENT_LIMIT]
         # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
-        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(msg.channel, msg.user_id)
-        if not session.handoff:
+        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(
+            msg.channel, msg.user_id, msg.message_id)
+        if not session.handoff or session.handoff.get("msg") == msg.message_id:
+            # (the second case: this very message opened the ticket in a run whose save failed; it runs
+            # again and `open` answers with the same ticket — one ticket, and the user hears about it)
             if outbox:  # replies that arrived after the ticket closed, for channels that cannot push
                 session.data["outbox"] = outbox
             return None

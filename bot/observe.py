@@ -241,7 +241,9 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
     the first reply is marked with HSETNX on the ticket, so two operators replying count one first reply.
     """
     open_, claim, reply, close = service.open, service.claim, service.reply, service.close
-    tickets = "bot:handoff:ticket:"
+    from bot.handoff import P
+
+    tickets = f"{P}ticket:"  # the key names bot.handoff uses (with their cluster hash tag)
 
     # *args/**kwargs: the wrappers pass through whatever the service's methods take (they evolve).
     async def opened(*args: Any, **kwargs: Any) -> Any:

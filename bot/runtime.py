@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.logs import set_user_salt
 from bot.metrics import Metrics
 from bot.observe import EventBatch, ObservedDialogue, Observer, instrument_engine, instrument_handoff
-from bot.sessions import RedisSessionStore, open_redis
+from bot.sessions import RedisSessionStore, check_eviction, open_redis, probe
 from flows import MENU, build_flows
 from flows.dialogue import Dialogue
 from flows.understanding import Understander
@@ -56,8 +56,16 @@ def build_dialogue(settings: Settings, translator: Translator) -> Dialogue:
 def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> Services:
     url = settings.redis_url.get_secret_value() if settings.redis_url else None
     if redis is None:
-        redis = open_redis(url)
-        if not url:
+        if url:
+            info = probe(url)
+            if info.cluster:
+                log.info("Redis runs in cluster mode: using the cluster client")
+            warning = check_eviction(info)
+            if warning:
+                log.warning(warning)
+            redis = open_redis(url, info=info, timeout=settings.redis_timeout_seconds)
+        else:
+            redis = open_redis(url)
             log.warning("REDIS_URL is not set: using the embedded in-process store (not shared, not durable)")
     store = RedisSessionStore(redis, ttl_seconds=settings.session_ttl_seconds)
     translator = Translator(default=settings.default_locale)

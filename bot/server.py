@@ -10,6 +10,7 @@ from aiohttp import web
 from bot import status
 from bot.config import Settings
 from bot.runtime import Services, build_services
+from bot.sessions import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     app.on_shutdown.append(services.handoff.drain)  # user messages still queued for the desk
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        await warm_up(services.redis)  # a cluster client loads its slot map before requests race for it
         yield
         await services.close()
 

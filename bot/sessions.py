@@ -12,18 +12,36 @@ that an 8-message conversation leaves about 1 KB instead of 5.
 
 When no ``REDIS_URL`` is configured the same store runs on fakeredis in-process (Lua included), so
 there is one code path: the embedded store has exactly the Redis semantics, just not shared or durable.
+`open_redis` gives redis-py's cluster client when the server runs in cluster mode, and bounded timeouts
+either way (a hung Redis must fail a command in time for WeChat's 5 s deadline).
 """
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import redis
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import NoScriptError
 
+log = logging.getLogger(__name__)
+
 SESSION_VERSION = 1
+# The JSON type each stored field must have (bool is refused where an int is expected).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "locale": (str,), "flow": (str, type(None)), "state": (str, type(None)), "slots": (dict,),
+    "history": (list,), "options": (list,), "step": (int,), "misunderstood": (int,),
+    "pending": (dict, type(None)), "data": (dict,), "updated_at": (int, float), "v": (int,),
+}
+
+
+class DamagedValue(ValueError):
+    """A stored session or handoff pointer that cannot be read (not JSON, or fields of the wrong type)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +84,43 @@ class Session:
 
     @classmethod
     def loads(cls, raw: str | bytes) -> "Session":
-        data = json.loads(raw)
+        """The stored session; `DamagedValue` when it is not JSON or a field has the wrong type."""
+        try:
+            data = json.loads(raw)
+        except ValueError as e:
+            raise DamagedValue(f"session is not JSON ({e.__class__.__name__})") from None
+        if not isinstance(data, dict):
+            raise DamagedValue(f"session is a JSON {type(data).__name__}, not an object")
+        for name, types in _FIELD_TYPES.items():
+            if name in data and (not isinstance(data[name], types) or isinstance(data[name], bool)):
+                raise DamagedValue(f"session field {name!r} is a {type(data[name]).__name__}")
+        if not all(isinstance(o, str) for o in data.get("options", ())):
+            raise DamagedValue("session options are not all strings")
+        for snap in data.get("history", ()):
+            if not (isinstance(snap, dict) and isinstance(snap.get("slots"), dict)
+                    and all(isinstance(snap.get(k), (str, type(None))) for k in ("flow", "state"))):
+                raise DamagedValue("session history holds a step of the wrong shape")
+        pending = data.get("pending")
+        if pending is not None and not (isinstance(pending.get("flow"), str)
+                                        and isinstance(pending.get("slots", {}), dict)):
+            raise DamagedValue("session pending switch has the wrong shape")
         known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known})
+        return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
+
+
+def load_pointer(raw: str) -> dict[str, Any] | None:
+    """The user's handoff pointer ``{"ticket": "<id>", …}``; `DamagedValue` when unreadable."""
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise DamagedValue("handoff pointer is not JSON") from None
+    if not isinstance(data, dict) or not isinstance(data.get("ticket"), (str, int)) or isinstance(
+        data.get("ticket"), bool
+    ):
+        raise DamagedValue("handoff pointer has no ticket id")
+    return {**data, "ticket": str(data["ticket"])}
 
 
 # "handoff" lives in its own key, written only by bot.handoff.
@@ -110,6 +162,20 @@ redis.call('DEL', KEYS[2])
 return 1
 """
 
+# KEYS: lock, dedup   ARGV: token, lock_ttl_ms — a slow run keeps its lock (and its in-flight marker).
+_EXTEND = """
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if redis.call('GET', KEYS[2]) == '' then redis.call('PEXPIRE', KEYS[2], ARGV[2]) end
+return 1
+"""
+
+# KEYS: key   ARGV: value — delete a damaged value unless it was replaced meanwhile.
+_DISCARD = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
 # KEYS: lock, dedup   ARGV: token — give up without saving; a platform retry may process the message anew.
 _ABORT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -140,14 +206,23 @@ class RedisSessionStore:
     def __init__(self, redis: aioredis.Redis, ttl_seconds: int = 7 * 24 * 3600) -> None:
         self.redis = redis
         self.ttl = ttl_seconds
+        self._cluster = _is_cluster(redis)
         self._begin = redis.register_script(_BEGIN)
         self._commit = redis.register_script(_COMMIT)
         self._abort = redis.register_script(_ABORT)
+        self._extend = redis.register_script(_EXTEND)
+        self._discard = redis.register_script(_DISCARD)
 
     # -- the plain four-method store -------------------------------------------------------------
     async def get(self, key: SessionKey) -> Session | None:
+        """The saved session, or None when there is none or it is damaged (the engine replaces it)."""
         raw = await self.redis.get(key.key("session"))
-        return Session.loads(raw) if raw else None
+        if not raw:
+            return None
+        try:
+            return Session.loads(raw)
+        except DamagedValue:
+            return None
 
     async def set(self, key: SessionKey, session: Session) -> None:
         await self.redis.set(key.key("session"), session.dumps(), ex=self.ttl)
@@ -180,6 +255,11 @@ class RedisSessionStore:
         return status, _s(payload), _s(handoff)
 
     async def _claim_and_begin(self, claim: Claim, keys: list[str], args: list[Any]) -> list[Any]:
+        if self._cluster:
+            # redis-py's cluster pipeline refuses EVALSHA, and the claim lives in another slot anyway: two
+            # round trips on a cluster (the claim first, so a refused one starts no run).
+            previous = await self.redis.set(claim.key, claim.value, nx=True, ex=claim.ttl, get=True)
+            return [previous, await self._begin(keys=keys, args=args)]
         # EVALSHA in a plain pipeline: redis-py's Script objects would add a SCRIPT EXISTS round trip to
         # every pipelined call, so the script is loaded (once) only when Redis answers NOSCRIPT.
         for attempt in (1, 2):
@@ -211,15 +291,108 @@ class RedisSessionStore:
     async def abort(self, key: SessionKey, message_id: str, token: str) -> None:
         await self._abort(keys=[key.key("lock"), key.key(f"dedup:{message_id}")], args=[token])
 
+    async def extend(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int) -> bool:
+        """Renew a lock still held by ``token`` (False once it is lost)."""
+        ok = await self._extend(keys=[key.key("lock"), key.key(f"dedup:{message_id}")], args=[token, lock_ttl_ms])
+        return bool(ok)
+
+    async def discard(self, key: SessionKey, part: str, value: str) -> None:
+        """Delete the damaged value of ``part`` (e.g. ``handoff``) unless someone replaced it meanwhile."""
+        await self._discard(keys=[key.key(part)], args=[value])
+
 
 def _s(v: str | bytes) -> str:
     return v.decode() if isinstance(v, bytes) else v
 
 
-def open_redis(url: str | None) -> aioredis.Redis:
-    """A real client for ``url``, or an in-process fakeredis server when ``url`` is empty."""
-    if url:
-        return aioredis.from_url(url, decode_responses=True)
-    import fakeredis
+# Client timeouts. redis-py's defaults (no socket timeout, 10 retries with backoff up to 10 s) would hold a
+# WeChat request far past its 5 s deadline when Redis hangs; these fail a command within ~3 s at worst
+# (two tries of 1.5 s), and the one retry reconnects a pooled connection that a Redis restart broke.
+SOCKET_TIMEOUT = 1.5
+CONNECT_TIMEOUT = 1.0
+RETRIES = 1
 
-    return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+
+def _retry() -> Retry:
+    return Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.2), RETRIES)
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What start-up learns about the Redis behind ``REDIS_URL`` (None fields: it was not reachable)."""
+
+    cluster: bool | None = None
+    maxmemory_policy: str | None = None
+    maxmemory: int | None = None
+
+
+def probe(url: str, timeout: float = 3.0, attempts: int = 2) -> ServerInfo:
+    """Cluster mode and eviction policy of the server at ``url``, asked once at start-up (``INFO``,
+    which managed services allow where ``CONFIG GET`` is often disabled). Start-up can wait longer than a
+    user's message: a slow answer is retried; a refused connection is not (the health check reports it)."""
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout,
+                                  retry=None, decode_responses=True)
+    try:
+        for attempt in range(attempts):
+            try:
+                info = client.info("cluster")
+                info.update(client.info("memory"))
+                break
+            except redis.TimeoutError:
+                if attempt + 1 < attempts:
+                    continue
+                error = "timed out"
+            except redis.RedisError as e:
+                error = e.__class__.__name__
+            log.warning("Redis at start-up: not reachable (%s); assuming a single server — if it is a cluster, "
+                        "restart the bot once it is up", error)
+            return ServerInfo()
+    finally:
+        client.close()
+    return ServerInfo(bool(info.get("cluster_enabled")), info.get("maxmemory_policy"), info.get("maxmemory"))
+
+
+def check_eviction(info: ServerInfo) -> str | None:
+    """A warning when Redis may evict keys: sessions, locks and tickets must never vanish silently."""
+    policy = info.maxmemory_policy
+    if policy is None or policy == "noeviction":
+        return None
+    what = ("keys with a TTL — sessions, locks and de-duplication records — first" if policy.startswith("volatile")
+            else "any key, tickets and announcements included")
+    return (f"Redis maxmemory-policy is {policy!r}: when memory runs out Redis evicts {what}, and users lose their "
+            "place silently. Set `maxmemory-policy noeviction` (writes then fail loudly and the bot apologises).")
+
+
+async def warm_up(client: aioredis.Redis) -> None:
+    """Load a cluster client's slot map before concurrent use: redis-py's async `RedisCluster` can fail
+    ("Connection closed by server", then an AttributeError) when many commands race to initialise it.
+    A plain client needs nothing. Failure is logged, not raised: the health check reports Redis down."""
+    if _is_cluster(client):
+        try:
+            await client.initialize()  # type: ignore[attr-defined]
+        except redis.RedisError as e:
+            log.warning("Redis Cluster not reachable at start-up (%s); the client initialises on first use",
+                        e.__class__.__name__)
+
+
+def open_redis(url: str | None, *, info: ServerInfo | None = None, timeout: float = SOCKET_TIMEOUT) -> aioredis.Redis:
+    """A client for ``url`` — redis-py's cluster client when the server runs in cluster mode — or an
+    in-process fakeredis server when ``url`` is empty."""
+    if not url:
+        import fakeredis
+
+        return fakeredis.FakeAsyncRedis(server=fakeredis.FakeServer(), decode_responses=True)
+    info = info if info is not None else probe(url)
+    kwargs: dict[str, Any] = dict(decode_responses=True, socket_timeout=timeout,
+                                  socket_connect_timeout=min(CONNECT_TIMEOUT, timeout), retry=_retry())
+    if info.cluster:
+        from redis.asyncio.cluster import RedisCluster
+
+        return RedisCluster.from_url(url, **kwargs)
+    return aioredis.from_url(url, **kwargs)
+
+
+def _is_cluster(client: Any) -> bool:
+    from redis.asyncio.cluster import RedisCluster
+
+    return isinstance(client, RedisCluster)

@@ -7,6 +7,7 @@ answers by meaning, then free-text understanding. No I/O happens here; the engin
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import parse_qsl, urlencode
@@ -17,6 +18,8 @@ from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
 from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
 from flows.understanding import Understander, Understanding, Utterance
+
+log = logging.getLogger(__name__)
 
 MENU_STATE = "menu"
 CLOSED_STATE = "closed"
@@ -78,10 +81,28 @@ class Dialogue:
         shown_at = s.step
         s.step += 1
         out = _Out()
+        reset = s.data.pop("reset", None)  # set by the engine when it replaced a damaged stored value
         first_contact = s.state is None
         if first_contact:
             s.state = MENU_STATE
-        if (msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at
+        else:
+            self._check_known(s)
+        if reset is not None:
+            out.say("common-session-damaged" if reset == "damaged" else "common-handoff-lost")
+        if self._lost(s, msg, shown_at, first_contact and reset is None):
+            # Redis lost this conversation (restarted empty, failed over, restored from an older copy):
+            # an answer meant for a question we no longer know must not be taken as a menu choice.
+            log.warning("%s user's session was lost (button of step %s, session at step %s); starting over",
+                        msg.channel, msg.button_step, shown_at)
+            out.intent = "expired"
+            out.say("common-session-expired")
+            s.flow, s.slots, s.pending, s.history = None, {}, None, []
+            self._show_menu(s, out)
+        elif reset == "damaged" and (msg.payload is not None and not msg.payload.startswith("cmd:")
+                                    or self.nlu.ordinal(msg.text or "") is not None):
+            out.intent = "expired"  # an answer to a question of the damaged session: start from the menu
+            self._show_menu(s, out)
+        elif (msg.payload is not None and msg.button_step is not None and msg.button_step != shown_at
                 and not self._detail_button_current(s, msg)):
             out.intent = "stale"
             out.say("common-stale-button")
@@ -103,6 +124,33 @@ class Dialogue:
             handoff=s.handoff is not None,
             effects=tuple(out.effects),
         )
+
+    def _lost(self, s: Session, msg: Incoming, shown_at: int, fresh: bool) -> bool:
+        """Whether this message answers a conversation the store no longer has: a button drawn at a step
+        the session never reached, or — to a brand-new session — a bare option number or a pressed answer."""
+        if msg.button_step is not None and msg.button_step > shown_at:
+            return True
+        if not fresh:
+            return False
+        if msg.payload is not None:
+            return not msg.payload.startswith(("cmd:", "flow:", "faq:"))
+        return self.nlu.ordinal(msg.text or "") is not None
+
+    def _check_known(self, s: Session) -> None:
+        """A flow or state this deployment does not have (renamed or removed since the session was
+        saved): log it once and go back to the menu (the reset session is saved, so it is not seen again)."""
+        flow = self.flows.get(s.flow or "")
+        if s.flow is None:
+            known = s.state in (MENU_STATE, CLOSED_STATE, FAQ_STATE)
+        else:
+            known = flow is not None and (s.state in flow.questions or s.state in flow.outcomes)
+        if s.pending is not None and s.pending.get("flow") not in self.flows:
+            known = False  # a proposed switch to a flow that is gone
+        if not known:
+            log.warning("session in unknown flow/state %r/%r (changed by a deploy?); reset to the menu",
+                        s.flow, s.state)
+            s.flow, s.state, s.slots, s.pending = None, MENU_STATE, {}, None
+        s.history = [h for h in s.history if h.get("flow") is None or h.get("flow") in self.flows]
 
     # -- dispatch -----------------------------------------------------------------------------------
     def _dispatch(self, s: Session, msg: Incoming, out: _Out, first_contact: bool) -> None:

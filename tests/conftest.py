@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -98,9 +99,116 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.from_url(redis_url, decode_responses=True)
+    from bot.sessions import open_redis, warm_up
+
+    client = open_redis(redis_url)  # the cluster client when a test module points redis_url at the cluster
+    await warm_up(client)  # as the app does at start-up
     yield client
     await client.aclose()
+
+
+class RedisServer:
+    """A private redis-server that a test may stop, restart (empty) or freeze (SIGSTOP)."""
+
+    def __init__(self, *extra: str) -> None:
+        self.binary = shutil.which("redis-server") or pytest.skip("redis-server is not installed")
+        self.port = _free_port()
+        self.extra = extra
+        self.workdir = tempfile.mkdtemp(prefix="yibao-test-redis-")
+        self.proc: subprocess.Popen | None = None
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", self.workdir, "--logfile", os.path.join(self.workdir, "redis.log"), *self.extra],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        _wait_ping(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.send_signal(signal.SIGCONT)
+                self.proc.kill()
+            self.proc.wait(10)
+            self.proc = None
+
+    def restart(self) -> None:
+        """Stopped and started again on the same port, with nothing persisted: empty."""
+        self.stop()
+        self.start()
+
+    def freeze(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
+    def close(self) -> None:
+        self.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def _wait_ping(port: int, timeout: float = 10.0) -> None:
+    client = sync_redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.5, socket_timeout=0.5)
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                client.ping()
+                return
+            except sync_redis.RedisError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A private, started redis-server for fault tests (stopped, frozen or restarted by the test)."""
+    server = RedisServer().start()
+    yield server
+    server.close()
+
+
+# -- a real 3-node Redis Cluster, started once, only when a test asks for it -----------------------------
+@pytest.fixture(scope="session")
+def cluster_url() -> Iterator[str]:
+    """``redis://`` URL of one node of a private 3-node Redis Cluster (no replicas); the bot must find the
+    other nodes itself. Set TEST_REDIS_CLUSTER_URL to use an existing cluster instead."""
+    external = os.environ.get("TEST_REDIS_CLUSTER_URL")
+    if external:
+        yield external
+        return
+    cli = shutil.which("redis-cli")
+    if cli is None or shutil.which("redis-server") is None:
+        pytest.exit("redis-server/redis-cli are not installed; run `make test` (it installs them)", 2)
+    # The cluster bus port is given explicitly: the default (port + 10000) may be taken, or beyond 65535.
+    nodes = [RedisServer("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                         "--cluster-node-timeout", "2000", "--cluster-port", str(_free_port())) for _ in range(3)]
+    try:
+        for n in nodes:
+            n.start()
+        subprocess.run([cli, "--cluster", "create", *(f"127.0.0.1:{n.port}" for n in nodes),
+                        "--cluster-replicas", "0", "--cluster-yes"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        deadline = time.monotonic() + 30
+        for n in nodes:
+            client = sync_redis.Redis(host="127.0.0.1", port=n.port, decode_responses=True)
+            while client.cluster("info").get("cluster_state") != "ok":
+                assert time.monotonic() < deadline, "the test cluster did not reach cluster_state:ok"
+                time.sleep(0.05)
+            client.close()
+        yield nodes[1].url  # not the first node: any node must do
+    finally:
+        for n in nodes:
+            n.close()
 
 
 def make_settings(**overrides: object) -> Settings:

@@ -34,6 +34,12 @@ def ann_settings(redis_url: str, **over: object):
     return make_settings(**base)
 
 
+
+@pytest.fixture(params=["redis", "cluster"])
+def redis_url(request, redis_url):
+    """Every announcement test runs on a single Redis and on a real 3-node Redis Cluster (URL of one node)."""
+    return redis_url if request.param == "redis" else request.getfixturevalue("cluster_url")
+
 @pytest.fixture
 async def api() -> AsyncIterator[BotAPIStandIn]:
     async with BotAPIStandIn() as stand_in:
@@ -135,6 +141,7 @@ async def test_dry_run_resolves_and_stores_nothing(redis, redis_url):
 
 
 # -- delivery under the limits -----------------------------------------------------------------------------
+@pytest.mark.parametrize("redis_url", ["redis"], indirect=True)  # timing-heavy: single Redis only
 async def test_thousand_targets_two_workers_never_above_the_global_limit(redis, redis_url, api):
     settings = ann_settings(redis_url, announce_rate_per_second=400)
     store = Store(redis, settings.announce_key_prefix)
@@ -166,6 +173,7 @@ async def test_per_chat_limit_holds_across_announcements(redis, redis_url, api):
     assert api.max_in_window(1.0, chat="-1001") <= 2
 
 
+@pytest.mark.parametrize("redis_url", ["redis"], indirect=True)  # timing-heavy: single Redis only
 async def test_429_pauses_every_send_for_retry_after_then_delivers_once(redis, redis_url, api):
     settings = ann_settings(redis_url, announce_rate_per_second=100)
     store = Store(redis, settings.announce_key_prefix)

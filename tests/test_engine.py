@@ -1,4 +1,4 @@
-"""The engine over real Redis: no interleaving, no lost updates, retries answered once."""
+"""The engine over real Redis (single and cluster): no interleaving, no lost updates, retries answered once."""
 from __future__ import annotations
 
 import asyncio
@@ -11,6 +11,12 @@ from bot.messages import Incoming, Reply, Text, Turn
 from bot.sessions import RedisSessionStore, Session, SessionKey
 from tests.conftest import Chat, user_id
 
+
+
+@pytest.fixture(params=["redis", "cluster"])
+def redis_url(request, redis_url):
+    """The engine's contract holds on a single Redis and on a real 3-node Redis Cluster (URL of one node)."""
+    return redis_url if request.param == "redis" else request.getfixturevalue("cluster_url")
 
 class CountingDialogue:
     """Appends each message's text to a slot, slowly, so that interleaving would lose updates."""

@@ -25,6 +25,12 @@ API_TOKEN = "op-api-token"
 _updates = itertools.count(500_000)
 
 
+
+@pytest.fixture(params=["redis", "cluster"])
+def redis_url(request, redis_url):
+    """Every handoff test runs on a single Redis and on a real 3-node Redis Cluster (URL of one node)."""
+    return redis_url if request.param == "redis" else request.getfixturevalue("cluster_url")
+
 @pytest.fixture
 async def bot_api() -> AsyncIterator[FakeBotAPI]:
     api = await FakeBotAPI().start()

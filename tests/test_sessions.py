@@ -1,4 +1,5 @@
-"""One contract suite for the session store, run on real Redis and on the embedded (fakeredis) store."""
+"""One contract suite for the session store, run on real Redis, on a real 3-node Redis Cluster (REDIS_URL
+pointing at one node) and on the embedded (fakeredis) store."""
 from __future__ import annotations
 
 import json
@@ -9,9 +10,10 @@ from bot.sessions import RedisSessionStore, Session, SessionKey, open_redis
 from tests.conftest import user_id
 
 
-@pytest.fixture(params=["redis", "embedded"])
+@pytest.fixture(params=["redis", "embedded", "cluster"])
 async def store(request, redis_url):
-    client = open_redis(redis_url if request.param == "redis" else None)
+    url = {"redis": redis_url, "embedded": None}.get(request.param) or request.getfixturevalue("cluster_url")
+    client = open_redis(url)
     s = RedisSessionStore(client, ttl_seconds=3600)
     yield s
     await s.close()

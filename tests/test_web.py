@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.handoff import DeliveryFailed
+from bot.handoff import P, DeliveryFailed
 from bot.messages import Incoming
 from bot.server import SERVICES, create_app
 from tests.conftest import make_settings
@@ -289,7 +289,7 @@ async def test_queue_covers_every_channel_with_waiting_time_and_wechat_flags(cli
     handoff.register_sender("wechat", over_quota)
     try:
         ticket = mine["telegram"]["id"]  # a fresh window; the quota is what fails
-        await handoff.redis.hset(f"bot:handoff:ticket:{ticket}", "channel", "wechat")
+        await handoff.redis.hset(f"{P}ticket:{ticket}", "channel", "wechat")
         resp = await client.post(f"/console/api/tickets/{ticket}/reply", data={"csrf": csrf, "text": "您好"})
         assert resp.status == 502 and (await resp.json())["result"] == "quota"
         shown = await (await client.get(f"/console/api/tickets/{ticket}")).json()

@@ -475,7 +475,7 @@ async def test_access_token_is_fetched_once_for_all_workers(make_app, wechat_api
     await asyncio.gather(*(w.cs.send_text("o-user", f"hello {i}") for i, w in enumerate(workers) for _ in range(3)))
     assert api.token_fetches == 1
     assert len(api.sent) == 9 and {m["token"] for m in api.sent} == {"TOKEN-1"}
-    assert await workers[0].services.redis.get(f"bot:wechat:{appid}:access_token") == "TOKEN-1"
+    assert await workers[0].services.redis.get(f"bot:wechat:{{{appid}}}:access_token") == "TOKEN-1"
 
 
 async def test_rejected_access_token_is_replaced_once(make_app, wechat_api):
@@ -486,7 +486,7 @@ async def test_rejected_access_token_is_replaced_once(make_app, wechat_api):
     api.rejected_tokens.add("TOKEN-1")  # e.g. someone fetched a token with the same secret elsewhere
     await channel.cs.send_text("o-user", "two")
     assert [(m["token"], m["content"]) for m in api.sent] == [("TOKEN-1", "one"), ("TOKEN-2", "two")]
-    assert await channel.services.redis.get(f"bot:wechat:{appid}:access_token") == "TOKEN-2"
+    assert await channel.services.redis.get(f"bot:wechat:{{{appid}}}:access_token") == "TOKEN-2"
 
 
 # -- bad input ----------------------------------------------------------------------------------------------

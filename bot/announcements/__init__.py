@@ -28,7 +28,7 @@ from bot.announcements.store import Store, TargetError, TargetSpec
 from bot.config import Settings
 from bot.messages import Text
 
-DEFAULT_PREFIX = "bot:ann"
+DEFAULT_PREFIX = "bot:{ann}"
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 __all__ = [

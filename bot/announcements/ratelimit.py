@@ -94,7 +94,9 @@ class RateLimiter:
         name: str = "",
     ) -> None:
         self.redis = redis
-        self.p = f"{prefix}:rl"
+        from bot.announcements.store import hash_tagged
+
+        self.p = f"{hash_tagged(prefix)}:rl"  # one cluster slot: the acquire script uses these keys together
         # Express the global rate as `limit` sends per `window` (30/s → 30 per 1 s; 0.5/s → 1 per 2 s).
         self.limit = max(1, math.floor(per_second))
         self.window_ms = round(self.limit / per_second * 1000)

@@ -1,6 +1,6 @@
 """Announcements in Redis: records, per-target delivery state, the work stream, subscriptions.
 
-Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:ann``)::
+Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:{ann}``)::
 
     {p}:seq                 INCR → announcement ids
     {p}:idem:{key}          id of the announcement created under an idempotency key (TTL = its window)
@@ -16,6 +16,10 @@ Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:ann``)::
     {p}:chats               hash  Telegram chat id → {"kind", "title", "locale", "since"} the bot administers
     {p}:rl:*                rate-limiter state (bot/announcements/ratelimit.py)
 
+The prefix always carries a Redis Cluster hash tag (``bot:{ann}``; a prefix without one gets its last part
+wrapped, see `hash_tagged`): the scripts touch several of these keys at once, and the expansion lease
+builds key names from the prefix, so on a cluster they must all live in one slot.
+
 Target state, changed only by the `_TARGET` script (so counters and states never disagree):
 
     p              pending
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,6 +43,17 @@ import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
 GROUP = "workers"
+_TAG = re.compile(r"\{[^{}]+\}")
+
+
+def hash_tagged(prefix: str) -> str:
+    """``prefix`` with a Redis Cluster hash tag: kept if it has one, else its last part wrapped
+    (``bot:ann`` → ``bot:{ann}``)."""
+    if _TAG.search(prefix):
+        return prefix
+    head, sep, last = prefix.rpartition(":")
+    return f"{head}{sep}{{{last}}}"
+
 BUCKETS = ("pending", "sending", "sent", "failed", "unknown")
 STATUSES = ("scheduled", "expanding", "sending", "done", "cancelled")
 TELEGRAM_TEXT_LIMIT = 4096  # https://core.telegram.org/bots/api#sendmessage
@@ -259,7 +275,8 @@ def chat_of(target: str) -> str:
 class Store:
     """Every Redis operation on announcements, with the scripts above; one instance per process."""
 
-    def __init__(self, redis: aioredis.Redis, prefix: str = "bot:ann") -> None:
+    def __init__(self, redis: aioredis.Redis, prefix: str = "bot:{ann}") -> None:
+        prefix = hash_tagged(prefix)
         self.redis = redis
         self.p = prefix
         self.stream = f"{prefix}:jobs"

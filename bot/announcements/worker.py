@@ -390,7 +390,11 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
     if not settings.redis_url:
         raise SystemExit("the announcement worker needs REDIS_URL: workers share their queue, rate limits and "
                          "delivery records through one Redis (the embedded store is per process)")
-    redis = aioredis.from_url(settings.redis_url.get_secret_value(), decode_responses=True)
+    from bot.sessions import open_redis, warm_up
+
+    # the cluster client when Redis runs as a cluster
+    redis = open_redis(settings.redis_url.get_secret_value(), timeout=settings.redis_timeout_seconds)
+    await warm_up(redis)
     telegram, wechat = build_senders(settings, redis)
     if telegram is None and wechat is None:
         log.warning("neither TELEGRAM_BOT_TOKEN nor WECHAT_APPID/WECHAT_APPSECRET is set: targets will fail")

@@ -56,6 +56,10 @@ common-local-rules = ⚠ Rules and service channels may differ between places; y
 common-footer = Note: this assistant only explains insurance procedures and gives no medical advice. If you feel unwell, please see a doctor.
 common-busy = Your previous message is still being processed — please wait a few seconds and send it again.
 common-error = Sorry, something went wrong on our side. Your progress is safe; please send that again in a moment.
+common-store-down = The system is busy. Please send your message again in a moment.
+common-session-expired = This conversation has expired, so we are starting over. Your last answers were not kept; please choose your errand again.
+common-session-damaged = Sorry, your earlier conversation could not be read and has been cleared. Let's start over.
+common-handoff-lost = Sorry, the record of your chat with our staff was damaged and that chat has ended. Reply "agent" if you still need a person.
 
 ## Buttons that open one section of the guidance (flows.base.Detail).
 detail-steps = 📝 Steps

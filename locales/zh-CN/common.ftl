@@ -59,6 +59,10 @@ common-local-rules = ⚠ 各地政策和办理入口可能不同，请以当地�
 common-footer = 温馨提示：本助手只讲医保怎么办理，不提供看病用药方面的建议；身体不舒服请及时就医。
 common-busy = 您的上一条消息还在处理中，请稍等几秒再发。
 common-error = 抱歉，系统刚才出了点问题，您的办理进度没有丢失，请稍后再发一次。
+common-store-down = 系统繁忙，请稍后再发一次。
+common-session-expired = 对话已过期，我们从头开始。刚才的回答没有保存，请重新选择要办的事。
+common-session-damaged = 抱歉，您之前的对话记录出了问题，已经清空，我们从头开始。
+common-handoff-lost = 抱歉，和人工客服的会话记录出了问题，已经结束。需要的话请再回复「转人工」。
 
 ## Buttons that open one section of the guidance (flows.base.Detail).
 detail-steps = 📝 办理步骤
