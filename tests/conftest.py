@@ -26,6 +26,7 @@ from adapters.console import turn_record
 from bot.config import Settings
 from bot.messages import Incoming
 from bot.runtime import Services, build_services
+from bot.sessions import RedisSessionStore
 
 # -- no network beyond loopback ---------------------------------------------------------------------
 _real_connect = socket.socket.connect
@@ -99,7 +100,7 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    from bot.sessions import open_redis, warm_up
+    from bot.sessions import RedisSessionStore, open_redis, warm_up
 
     client = open_redis(redis_url)  # the cluster client when a test module points redis_url at the cluster
     await warm_up(client)  # as the app does at start-up
@@ -235,6 +236,21 @@ async def memory_services() -> AsyncIterator[Services]:
     svc = build_services(make_settings())
     yield svc
     await svc.close()
+
+
+def steal_lock_before_first_commit(store: RedisSessionStore, redis: aioredis.Redis) -> list[str]:
+    """Make the store's next commit find its lock (and the in-flight marker that shares its expiry) gone, as
+    if the run outlived it; the returned list gets the message id whose commit lost it."""
+    real_commit, stolen = store.commit, []
+
+    async def commit_after_theft(k, message_id, token, session, turn_json, ttl, **kw):  # noqa: PLR0913
+        if not stolen:
+            stolen.append(message_id)
+            await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
+        return await real_commit(k, message_id, token, session, turn_json, ttl, **kw)
+
+    store.commit = commit_after_theft  # type: ignore[method-assign]
+    return stolen
 
 
 def user_id() -> str:

@@ -9,7 +9,7 @@ import pytest
 from bot.engine import Engine, SessionBusy
 from bot.messages import Incoming, Reply, Text, Turn
 from bot.sessions import RedisSessionStore, Session, SessionKey
-from tests.conftest import Chat, user_id
+from tests.conftest import Chat, steal_lock_before_first_commit, user_id
 
 
 
@@ -124,19 +124,9 @@ async def test_lost_lock_is_detected_and_message_reprocessed(redis):
     dialogue = CountingDialogue()
     engine = Engine(store, dialogue)
     uid = user_id()
-    real_commit = store.commit
-    stolen = {"done": False}
-
-    async def commit_after_theft(k, message_id, token, session, turn_json, ttl, **kw):  # noqa: PLR0913
-        if not stolen["done"]:
-            stolen["done"] = True
-            # Our lock (and the in-flight marker, which shares its expiry) timed out meanwhile.
-            await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
-        return await real_commit(k, message_id, token, session, turn_json, ttl, **kw)
-
-    store.commit = commit_after_theft  # type: ignore[method-assign]
+    stolen = steal_lock_before_first_commit(store, redis)  # our lock timed out meanwhile
     turn = await engine.handle(msg(uid, "x"))
-    assert dialogue.calls == 2 and turn.slots["seen"] == ["x"]
+    assert stolen and dialogue.calls == 2 and turn.slots["seen"] == ["x"]
 
 
 async def test_two_redis_round_trips_per_message(redis, round_trips):

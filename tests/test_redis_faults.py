@@ -27,7 +27,7 @@ from bot.messages import Incoming, Reply, Text, Turn
 from bot.runtime import Services, build_services
 from bot.server import create_app
 from bot.sessions import RedisSessionStore, ServerInfo, Session, SessionKey, check_eviction, probe
-from tests.conftest import Chat, RedisServer, make_settings, user_id
+from tests.conftest import Chat, RedisServer, make_settings, steal_lock_before_first_commit, user_id
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
 from tests.fixtures.telegram.bot_api import FakeBotAPI
 from tests.test_telegram import SECRET as TG_SECRET
@@ -393,17 +393,7 @@ async def test_lost_lock_during_handoff_retries_without_a_second_ticket_or_an_em
                                             operator_hours="Mon-Sun 00:00-24:00"))
     try:
         desk = services.handoff.desk = SlowDesk(0)
-        store = services.store
-        real_commit = store.commit
-        stolen: list[str] = []
-
-        async def commit_after_theft(k, message_id, token, session, turn_json, ttl, **kw):  # noqa: PLR0913
-            if not stolen:
-                stolen.append(message_id)
-                await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
-            return await real_commit(k, message_id, token, session, turn_json, ttl, **kw)
-
-        store.commit = commit_after_theft  # type: ignore[method-assign]
+        stolen = steal_lock_before_first_commit(services.store, redis)
         chat = Chat(services)
         turn = await chat("转人工")
         assert stolen and turn["intent"] == "handoff" and "正在为您转接" in turn["text"]
@@ -462,15 +452,7 @@ async def test_lost_lock_while_relaying_keeps_operator_replies_and_relays_once(r
         await chat("转人工")
         [ticket] = [t for t in await services.handoff.open_tickets() if t.user_id == chat.user]
         assert await services.handoff.reply(ticket.id, "op1", "您好,请问有什么可以帮您?") == "queued_outbox"
-        store, real_commit, stolen = services.store, services.store.commit, []
-
-        async def commit_after_theft(k, message_id, token, session, turn_json, ttl, **kw):  # noqa: PLR0913
-            if not stolen:
-                stolen.append(message_id)
-                await redis.delete(k.key("lock"), k.key(f"dedup:{message_id}"))
-            return await real_commit(k, message_id, token, session, turn_json, ttl, **kw)
-
-        store.commit = commit_after_theft  # type: ignore[method-assign]
+        stolen = steal_lock_before_first_commit(services.store, redis)
         turn = await chat("我想问退费的事", message_id="7300001")  # platform ids are numbers (update_id, MsgId)
         assert stolen and "请问有什么可以帮您" in turn["text"]  # the re-run still shows the operator's reply
         await services.handoff.drain()  # post the queued user messages now instead of after the quiet time
