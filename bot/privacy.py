@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 import unicodedata
 
 # A number-like run: digits (and a final X) with at most one space or hyphen between any two, optionally
@@ -126,11 +125,3 @@ class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return mask(super().format(record))
 
-
-def configure_logging(level: str = "INFO") -> None:
-    """Logs go to stderr (so `chat --jsonl` keeps stdout clean), masked."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level.upper())
