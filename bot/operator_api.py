@@ -15,16 +15,15 @@ operations themselves are `bot.operator_ops.OperatorOps`, which the web console 
 """
 from __future__ import annotations
 
-import hmac
 import json
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
+from bot.auth import Handler, bearer_guard
 from bot.operator_ops import OperatorOps, http_status
 from bot.runtime import Services
 
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def setup(app: web.Application, services: Services) -> bool:
@@ -43,17 +42,10 @@ def setup(app: web.Application, services: Services) -> bool:
 class OperatorAPI:
     def __init__(self, ops: OperatorOps, token: str) -> None:
         self.ops = ops
-        self.token = token.encode()
+        self.token = token
 
     def guard(self, handler: Handler) -> Handler:
-        async def checked(request: web.Request) -> web.StreamResponse:
-            auth = request.headers.get("Authorization", "")
-            if not auth.startswith("Bearer "):
-                return _json({"error": "missing bearer token"}, 401)
-            if not hmac.compare_digest(auth[7:].encode(), self.token):
-                return _json({"error": "wrong token"}, 403)
-            return await handler(request)
-        return checked
+        return bearer_guard([self.token], handler, missing="missing bearer token", wrong="wrong token")
 
     async def list(self, request: web.Request) -> web.Response:
         return _json({"tickets": await self.ops.queue()})

@@ -11,21 +11,20 @@ chart, and the start-up banner that `serve` prints. Mounted by `bot.server.creat
 from __future__ import annotations
 
 import asyncio
-import hmac
 import html
 import logging
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from bot.auth import Handler, bearer_guard
 from bot.funnel import FunnelStore, chart, parse_period, report
 from bot.messages import Text
 
 log = logging.getLogger(__name__)
 
 SETUP = web.AppKey("channel_setup", dict)  # channel → "ok" | "pending" | "failed: …" (read by /readyz)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Pages other modules may mount; listed on / and in the banner only when the route exists.
 PAGES = (("/web", "home-link-web"), ("/console", "home-link-console"))
@@ -35,25 +34,9 @@ def _secret(value: Any) -> str | None:
     return value.get_secret_value() if value else None
 
 
-def _bearer_ok(request: web.Request, tokens: list[str]) -> bool:
-    auth = request.headers.get("Authorization", "")
-    presented = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
-    return bool(presented) and any(hmac.compare_digest(presented.encode(), t.encode()) for t in tokens)
-
-
 def guarded(tokens: list[str], handler: Handler) -> Handler:
     """Open when no token is configured; otherwise 401 without a Bearer token, 403 with a wrong one."""
-    if not tokens:
-        return handler
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        if not request.headers.get("Authorization", "").startswith("Bearer "):
-            return web.json_response({"error": "token required"}, status=401, headers={"WWW-Authenticate": "Bearer"})
-        if not _bearer_ok(request, tokens):
-            return web.json_response({"error": "forbidden"}, status=403)
-        return await handler(request)
-
-    return wrapper
+    return bearer_guard(tokens, handler) if tokens else handler
 
 
 def has_route(app: web.Application, path: str) -> bool:

@@ -9,32 +9,21 @@
 """
 from __future__ import annotations
 
-from typing import Awaitable, Callable
-
 from aiohttp import web
 
-from bot.announcements import token_ok
 from bot.announcements.admin import AdminError, create
 from bot.announcements.store import Store
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+from bot.auth import Handler, bearer_guard
 
 
 def setup(app: web.Application, services) -> bool:  # noqa: ANN001 — bot.runtime.Services
     settings = services.settings
     store = Store(services.redis, settings.announce_key_prefix)
 
-    def guarded(handler: Handler) -> Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            auth = request.headers.get("Authorization", "")
-            if not auth.startswith("Bearer "):
-                return web.json_response({"error": "admin token required"}, status=401,
-                                         headers={"WWW-Authenticate": "Bearer"})
-            if not token_ok(settings, auth.removeprefix("Bearer ").strip()):
-                return web.json_response({"error": "forbidden"}, status=403)
-            return await handler(request)
+    admin = [settings.admin_token.get_secret_value()] if settings.admin_token else []
 
-        return wrapper
+    def guarded(handler: Handler) -> Handler:
+        return bearer_guard(admin, handler, missing="admin token required")
 
     async def list_(request: web.Request) -> web.Response:
         limit = min(200, int(request.query.get("limit", "20")))
