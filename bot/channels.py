@@ -35,8 +35,9 @@ Nothing under ``bot/`` imports an adapter.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Literal, Mapping, Protocol, runtime_checkable
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.messages import Reply, Turn
 
