@@ -10,18 +10,12 @@ from bot.channels import Outputs
 from bot.config import Settings
 from bot.engine import Engine
 from bot.funnel import FunnelStore
+from bot.review import ReviewQueue
 from bot.handoff import HandoffMiddleware, HandoffService, WorkingHours
 from bot.i18n import Translator
 from bot.logs import set_user_salt
 from bot.metrics import Metrics
-from bot.observe import (
-    EventBatch,
-    ObservedDialogue,
-    Observer,
-    instrument_engine,
-    instrument_handoff,
-)
-from bot.review import ReviewQueue
+from bot.observe import EventBatch, ObservedDialogue, Observer, instrument_engine, instrument_handoff
 from bot.sessions import RedisSessionStore, check_eviction, open_redis, probe
 from flows import MENU, build_flows
 from flows.dialogue import Dialogue
