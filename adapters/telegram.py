@@ -283,13 +283,13 @@ class TelegramOutput:
                         raise RetryLater("network") from e
         except RetryLater as e:
             log.error("telegram %s: giving up after retries (%s)", method.__api_method__, e)
-            raise e.__cause__ from None  # type: ignore[misc]
+            raise e.__cause__  # type: ignore[misc]  # (not `from None`: that would drop its own __cause__)
         except TelegramForbiddenError as e:
             if chat_id is None:
                 raise
             await self.redis.sadd(BLOCKED, str(chat_id))
             log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
-            raise ChatBlocked(str(chat_id), e.message) from e
+            raise ChatBlocked(str(chat_id), f"403: {e.message}") from e
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
@@ -322,7 +322,7 @@ class TelegramOutput:
 def _failure(e: TelegramAPIError) -> DeliveryFailed:
     """An aiogram exception as a `DeliveryFailed` kind (https://core.telegram.org/bots/api#making-requests)."""
     if isinstance(e, TelegramForbiddenError):
-        return DeliveryFailed("forbidden", "blocked", e.message)
+        return DeliveryFailed("forbidden", "blocked", f"403: {e.message}")
     if isinstance(e, TelegramRetryAfter):
         return DeliveryFailed("failed", "rate_limited", e.message, retry_after=float(e.retry_after))
     if isinstance(e, TelegramMigrateToChat):
