@@ -5,7 +5,11 @@ Updates are translated to `Incoming` here and `Turn`s rendered back as Bot API c
 
 Redis keys (all under ``bot:telegram:``): ``update:<update_id>`` — the set of seen update ids, one key
 per id with a TTL ("pending" while in flight, "done" after); ``cb:<digest>`` — option values too long
-for callback data; ``blocked`` — chats that answered 403.
+for callback data; ``blocked`` — chats that answered 403. A turn that could not be delivered is kept in the
+user's slot (``bot:{telegram:<user>}:undelivered``, `bot.channels.Undelivered`).
+
+Every message leaves through `TelegramOutput` (the channel's `bot.channels.OutputChannel`): replies, operator
+relays and announcements; delivery failures are handled there once (docs/telegram.md, "Failed sends").
 """
 from __future__ import annotations
 
@@ -758,6 +762,10 @@ class TelegramChannel:
                 log.error("telegram update %s: Redis unavailable (%s); answered 503 so Telegram delivers it again",
                           update.update_id, e.__class__.__name__)
                 return web.Response(status=503, text="store unavailable")
+            except DeliveryFailed as e:  # the turn is saved and kept: a re-delivery sends it (see `_turn`)
+                log.error("telegram update %s: reply not delivered (%s); answered 502 so Telegram delivers it again",
+                          update.update_id, e)
+                return web.Response(status=502, text="reply not delivered")
             finally:
                 _WEBHOOK_REPLY.reset(reset)
             if held:
