@@ -1,9 +1,9 @@
 """Conversation sessions in Redis, keyed by channel + user.
 
-Key format (documented, stable): ``bot:{<channel>:<user_id>}:<part>`` with parts ``session``, ``lock``,
-``dedup:<message_id>``, ``seen`` and ``handoff`` (the active operator ticket, owned by `bot.handoff`).
-The braces are a Redis hash tag, so one user's keys share a cluster slot and the engine's scripts may
-touch them together.
+Key format (documented, stable, built by `bot.keys.user`): ``bot:{<channel>:<user_id>}:<part>`` with parts
+``session``, ``lock``, ``dedup:<message_id>``, ``seen`` and ``handoff`` (the active operator ticket, owned by
+`bot.handoff`). The braces are a Redis hash tag, so one user's keys share a cluster slot and the engine's
+scripts may touch them together. The whole layout: bot/keys.py.
 
 De-duplication keeps two things per message: ``dedup:<message_id>`` holds the whole stored turn only as
 long as the platform retries (the channel's reply window, seconds to an hour), and ``seen`` — one sorted
@@ -28,6 +28,8 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import NoScriptError
+
+from bot import keys
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class SessionKey:
             raise ValueError("a session key needs both a channel and a user id")
 
     def key(self, part: str) -> str:
-        return f"bot:{{{self.channel}:{self.user_id}}}:{part}"
+        return keys.user(self.channel, self.user_id, part)
 
 
 @dataclass
@@ -203,7 +205,7 @@ class ClaimRefused(Exception):
 class RedisSessionStore:
     """Sessions plus the engine's dedup/lock scripts, on an injected Redis client (real or fakeredis)."""
 
-    def __init__(self, redis: aioredis.Redis, ttl_seconds: int = 7 * 24 * 3600) -> None:
+    def __init__(self, redis: aioredis.Redis, ttl_seconds: int = keys.SESSION_TTL) -> None:
         self.redis = redis
         self.ttl = ttl_seconds
         self._cluster = _is_cluster(redis)

@@ -24,11 +24,12 @@ import hmac
 
 import redis.asyncio as aioredis
 
+from bot import keys
 from bot.announcements.store import Store, TargetError, TargetSpec
 from bot.config import Settings
 from bot.messages import Text
 
-DEFAULT_PREFIX = "bot:{ann}"
+DEFAULT_PREFIX = keys.ANNOUNCE_PREFIX
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 __all__ = [
