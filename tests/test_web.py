@@ -191,9 +191,9 @@ async def clean_limits(client) -> AsyncIterator[None]:
     redis = client.app[SERVICES].redis
 
     async def clear() -> None:
-        keys = [k async for k in redis.scan_iter(keys.console_failures("*", "*"))]
-        if keys:
-            await redis.delete(*keys)
+        found = [k async for k in redis.scan_iter(keys.console_failures("*", "*"))]
+        if found:
+            await redis.delete(*found)
 
     await clear()
     yield
