@@ -135,7 +135,8 @@ class Console:
         expected = await self._cookie(request, PRE_COOKIE, 3600)
         if expected is None or not hmac.compare_digest(str(form.get("csrf", "")), expected):
             return await self._signin_page(request, self.t("desk-form-expired"), 403, username)
-        counters = [keys.console_failures("addr", request.remote or "-"), keys.console_failures("name", username.lower())]
+        counters = [keys.console_failures("addr", request.remote or "-"),
+                    keys.console_failures("name", username.lower())]
         by_address, by_name = (int(c or 0) for c in await self.redis.mget(counters))
         # An office shares one address: it may fail more often than one name before it is held back.
         if by_name >= self.limit or by_address >= self.limit * ADDRESS_FACTOR:

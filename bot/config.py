@@ -78,8 +78,9 @@ class Settings(BaseSettings):
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
     admin_telegram_ids: str = ""
-    announce_key_prefix: str = Field(keys.ANNOUNCE_PREFIX, description="Redis key prefix for announcements, subscriptions, "
-                                     "stream; given a cluster hash tag if it has none (x:ann → x:{ann}); layout in bot/keys.py")
+    announce_key_prefix: str = Field(keys.ANNOUNCE_PREFIX, description=(
+        "Redis key prefix for announcements, subscriptions, stream; given a cluster hash tag if it has none "
+        "(x:ann → x:{ann}); the layout: bot/keys.py"))
     announce_rate_per_second: float = Field(30.0, gt=0, description="global send limit over any 1 s window (all workers)")
     announce_chat_limit: int = Field(20, ge=1, description="messages per chat over announce_chat_window_seconds")
     announce_chat_window_seconds: float = Field(60.0, gt=0, description="per-chat limit window")

@@ -545,8 +545,8 @@ class HandoffService:
     async def take_outbox(self, channel: str, user_id: str, message_id: str = "") -> list[str]:
         """The operator replies waiting for this user. Taken for ``message_id``: if that message's run is
         repeated (its lock was lost before it could save), the repeat gets the same replies, not nothing."""
-        return await self._take_outbox(keys=[keys.outbox(channel, user_id), keys.outbox_taken(channel, user_id, message_id)],
-                                       args=[keys.OUTBOX_TAKEN_TTL])
+        names = [keys.outbox(channel, user_id), keys.outbox_taken(channel, user_id, message_id)]
+        return await self._take_outbox(keys=names, args=[keys.OUTBOX_TAKEN_TTL])
 
     async def _log(self, ticket_id: str, who: str, text: str, *, ticket: Ticket | None = None, **extra: Any) -> None:
         """Append to the transcript and keep the ticket's keys for `retention` from now (``ticket``, when the

@@ -17,20 +17,21 @@ a ticket and everything about it live `HANDOFF_RETENTION_DAYS` (default 30) afte
 an open ticket is refreshed by every message, reply, claim or note, a closed one is kept that long after
 closing (its transcript is what operators and reviews look back at).
 
-Users — ``bot:{<channel>:<user>}:<part>`` (`user`), ``<channel>`` one of console, web, wechat, telegram:
+Users — ``bot:{<channel>:<user>}:<part>`` (`user`), ``<channel>`` one of console, web, wechat, telegram.
+Columns: part, type, what it holds, writer (readers), expiry:
 
-    session                 STRING  the saved conversation (JSON)          engine (sessions.py)   SESSION_TTL_SECONDS
-    lock                    STRING  per-user lock token, SET NX PX         engine; handoff.close   LOCK_TTL_MS
-    dedup:<message id>      STRING  the stored turn, for platform retries  engine                 the reply window
-    seen                    ZSET    message id → when its marker expires   engine                 DEDUP_TTL_SECONDS
-    handoff                 STRING  the user's open ticket {"ticket", "msg"}  handoff; engine reads HANDOFF_POINTER_TTL,
-                                                                                                   refreshed by each relayed message
-    outbox                  LIST    operator replies for channels that cannot push (console)  handoff  OUTBOX_TTL
-    outbox:taken:<msg id>   LIST    the replies one message took (for its re-runs)            handoff  OUTBOX_TAKEN_TTL
-    log                     STREAM  web chat: the conversation as the page shows it (masked)  web.py   SESSION_TTL_SECONDS
-    delivered:<msg id>      STRING  WeChat: who delivers a late turn ("passive" | "cs")       wechat.py WECHAT_CLAIM_TTL
-    rest:<msg id>           STRING  WeChat: the remainder of a long turn went out by the API  wechat.py WECHAT_CLAIM_TTL
-    blocked                 STRING  Telegram: the chat answered 403 (cleared by my_chat_member)  telegram.py TELEGRAM_BLOCKED_TTL
+    session               STRING  the saved conversation (JSON)         engine (sessions.py)  SESSION_TTL_SECONDS
+    lock                  STRING  per-user lock token, SET NX PX        engine, handoff.close  LOCK_TTL_MS
+    dedup:<message id>    STRING  the stored turn, for platform retries engine                the reply window
+    seen                  ZSET    message id → when its marker expires  engine                DEDUP_TTL_SECONDS
+    handoff               STRING  the open ticket {"ticket", "msg"}     handoff (engine)      HANDOFF_POINTER_TTL,
+                                                                        refreshed by each message relayed
+    outbox                LIST    operator replies for a channel that cannot push (console)   OUTBOX_TTL
+    outbox:taken:<msg>    LIST    the replies one message took (for its re-runs)              OUTBOX_TAKEN_TTL
+    log                   STREAM  web chat: the conversation as the page shows it (masked)    SESSION_TTL_SECONDS
+    delivered:<msg>       STRING  WeChat: who delivers a late turn, "passive" | "cs"          WECHAT_CLAIM_TTL
+    rest:<msg>            STRING  WeChat: the rest of a long turn went out through the API    WECHAT_CLAIM_TTL
+    blocked               STRING  Telegram: the chat answered 403 (my_chat_member clears it)  TELEGRAM_BLOCKED_TTL
 
 Handoff — ``bot:{handoff}:…`` (`ticket`, `ticket_log`, …), written and read by bot/handoff.py only (the desk,
 the operator API and the console go through `HandoffService`):
@@ -58,9 +59,10 @@ WeChat — ``bot:wechat:…`` (adapters/wechat.py, adapters/wechat_api.py):
 
     nonce:<timestamp>:<nonce>       STRING  SHA-256 of the first body signed with this pair (replay guard)
                                             2 × the timestamp window + 1 min
-    cs_unauthorized                 STRING  the account may not use the customer-service API (48001)   WECHAT_CLAIM_TTL
-    unknown_msgtypes                HASH    MsgType → count of messages of a type the bot does not read  WECHAT_COUNTER_TTL,
-                                                                                                       refreshed on each count
+    cs_unauthorized                 STRING  the account may not use the customer-service API (48001)
+                                            WECHAT_CLAIM_TTL
+    unknown_msgtypes                HASH    MsgType → count, for types the bot does not read (new ones)
+                                            WECHAT_COUNTER_TTL from the last count
     {<appid>}:access_token          STRING  the shared access token                    its expires_in − 60 s
     {<appid>}:access_token:lock     STRING  the worker fetching a new one              the lock timeout
     {<appid>}:access_token:fresh    STRING  exists while no refresh is due             expires_in − 300 s
@@ -305,3 +307,20 @@ class Announcements:
 
     def rl_chat_pause(self, chat: str) -> str:
         return f"{self.prefix}:rl:pause:{chat}"
+
+
+# -- before this layout (read only by bot/keymigrate.py, ``python -m bot keys migrate``) --------------------
+class Legacy:
+    """Names of the keys an older bot wrote that moved or went away: match patterns for SCAN, and the part of a
+    name after its pattern's ``*``."""
+
+    WEB_LOG = f"{ROOT}:web:log:*"  # now `web_log`: the browser's slot
+    OUTBOX = f"{_HANDOFF}outbox:*"  # now `outbox` / `outbox_taken`: the user's slot
+    MSGS = f"{_HANDOFF}msgs:*"  # desk ↔ user message-id pairs: never read, no longer written
+    TELEGRAM_BLOCKED = f"{_TELEGRAM}blocked"  # one SET of chat ids; now `telegram_blocked` per chat, expiring
+    # Written without expiry before; now kept `HANDOFF_RETENTION_DAYS` after the last activity.
+    TICKET_FAMILY = tuple(f"{_HANDOFF}{part}:*" for part in ("ticket", "log", "held", "relay", "topic"))
+
+    @staticmethod
+    def tail(pattern: str, key: str) -> str:
+        return key[len(pattern) - 1:]

@@ -1,4 +1,5 @@
-"""`python -m bot report funnel` and `python -m bot review export|check` (see README, "Operations")."""
+"""`python -m bot report funnel`, `python -m bot review export|check` and `python -m bot keys migrate` (see README,
+"Operations")."""
 from __future__ import annotations
 
 import argparse
@@ -105,6 +106,23 @@ def cmd_review(args: argparse.Namespace) -> None:
     sys.exit(review_check(settings, args.file))
 
 
+async def keys_migrate(settings: Settings, stdout: IO[str] | None = None) -> dict[str, int]:
+    from bot import keys
+    from bot.keymigrate import migrate
+
+    redis = _redis(settings, "keys migrate")
+    try:
+        done = await migrate(redis, int(settings.handoff_retention_days * keys.DAY))
+    finally:
+        await redis.aclose()
+    print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()), file=stdout or sys.stdout)
+    return done
+
+
+def cmd_keys(args: argparse.Namespace) -> None:
+    asyncio.run(keys_migrate(_settings()))
+
+
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     rep = sub.add_parser("report", help="reports from what the running bot recorded (needs REDIS_URL)")
     kinds = rep.add_subparsers(dest="report", required=True)
@@ -121,3 +139,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     c = acts.add_parser("check", help="replay a labelled TSV through the current rules, print what the bot does now")
     c.add_argument("file")
     rev.set_defaults(func=cmd_review)
+
+    ks = sub.add_parser("keys", help="Redis keys (layout: bot/keys.py)")
+    ks_acts = ks.add_subparsers(dest="action", required=True)
+    ks_acts.add_parser("migrate", help="move what an older bot stored to the current key layout (needs REDIS_URL)")
+    ks.set_defaults(func=cmd_keys)

@@ -201,3 +201,45 @@ async def test_an_open_ticket_that_expired_leaves_the_queue(own_redis, bot_api, 
         assert await handoff.redis.zscore(keys.HANDOFF_QUEUE, tid) is None
         assert await handoff.redis.zscore(keys.HANDOFF_OPEN, tid) is None
         assert await handoff.position(tid) is None
+
+
+# -- an older bot's data ------------------------------------------------------------------------------
+@pytest.mark.parametrize("where", ["redis", "cluster"])
+async def test_keys_migrate_moves_an_older_layout_once(where, request):
+    from bot.keymigrate import migrate
+    from bot.sessions import open_redis, warm_up
+
+    redis = open_redis(request.getfixturevalue("own_redis").url if where == "redis"
+                       else request.getfixturevalue("cluster_url"))
+    await warm_up(redis)
+    u = uuid.uuid4().hex[:12]
+    browser, console_user, chat = f"b{u}", f"u-{u}", str(int(u, 16) % 10**9)
+    try:
+        first = await redis.xadd(f"bot:web:log:{browser}", {"e": '{"who":"user","text":"你好"}'})
+        await redis.expire(f"bot:web:log:{browser}", 3600)
+        await redis.rpush(f"bot:{{handoff}}:outbox:console:{console_user}", "客服:一", "客服:二")
+        await redis.rpush(keys.outbox("console", console_user), "客服:三")  # queued after the upgrade
+        await redis.rpush(f"bot:{{handoff}}:outbox:console:{console_user}:taken:m1", "客服:零")
+        await redis.sadd("bot:telegram:blocked", chat)
+        await redis.hset(f"bot:{{handoff}}:msgs:{u}", mapping={"u:1": "2", "d:2": "user:1"})
+        await redis.hset(keys.ticket(u), mapping={"id": u, "status": "closed"})
+        await redis.rpush(keys.ticket_log(u), "{}")
+        await redis.set(keys.desk_topic(u), u)
+
+        done = await migrate(redis, retention=5 * keys.DAY)
+
+        assert [i for i, _ in await redis.xrange(keys.web_log(browser))] == [first]
+        assert 0 < await redis.ttl(keys.web_log(browser)) <= 3600
+        assert await redis.lrange(keys.outbox("console", console_user), 0, -1) == ["客服:一", "客服:二", "客服:三"]
+        assert await redis.ttl(keys.outbox("console", console_user)) > 0
+        assert await redis.exists(keys.telegram_blocked(chat)) and await redis.ttl(keys.telegram_blocked(chat)) > 0
+        for gone in (f"bot:web:log:{browser}", f"bot:{{handoff}}:outbox:console:{console_user}",
+                     "bot:telegram:blocked", f"bot:{{handoff}}:msgs:{u}"):
+            assert not await redis.exists(gone), gone
+        for kept in (keys.ticket(u), keys.ticket_log(u), keys.desk_topic(u)):
+            assert 5 * keys.DAY - 60 < await redis.ttl(kept) <= 5 * keys.DAY, kept
+        assert done["web_logs"] >= 1 and done["outboxes"] >= 1 and done["blocked_chats"] >= 1
+        assert done["message_pairs_dropped"] >= 1 and done["expiry_set"] >= 3
+        assert set((await migrate(redis, retention=5 * keys.DAY)).values()) == {0}  # once: nothing left to do
+    finally:
+        await redis.aclose()
