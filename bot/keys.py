@@ -73,6 +73,7 @@ Web chat and console — ``bot:web:…``, ``bot:console:…`` (adapters/web.py, 
 
     bot:web:cookie-secret           STRING  signs the web and console cookies when WEB_COOKIE_SECRET is unset  permanent
     bot:web:push                    PUBSUB  a browser id whose conversation has a new entry (not a key)
+    <pubsub channel>:stop:<random>  PUBSUB  stops one process's listener at shutdown (adapters/web.py `Hub`)
     bot:console:session:<sid>       STRING  a signed-in operator {"operator", "csrf"}          CONSOLE_SESSION_TTL
     bot:{console}:fail:addr:<ip>    STRING  failed sign-ins from an address, fixed window     CONSOLE_FAIL_WINDOW
     bot:{console}:fail:name:<name>  STRING  failed sign-ins for a name, fixed window          CONSOLE_FAIL_WINDOW
