@@ -18,13 +18,25 @@ from bot import keys
 from bot.server import SERVICES, create_app
 from bot.sessions import SessionKey
 from tests.conftest import make_settings
-from tests.test_handoff import (
-    API_TOKEN, DESK, SECRET, api_headers, bot_api, desk_message, open_console_ticket, post_update, topics,  # noqa: F401
-)
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
-from tests.test_wechat import REFUND_ANSWERS, Peer, until
+from tests.test_handoff import (
+    API_TOKEN,
+    DESK,
+    SECRET,
+    api_headers,
+    bot_api,  # noqa: F401 (a fixture)
+    desk_message,
+    open_console_ticket,
+    post_update,
+    topics,
+)
+from tests.test_wechat import (
+    REFUND_ANSWERS,
+    Peer,
+    until,
+    wechat_api,  # noqa: F401 (a fixture)
+)
 from tests.test_wechat import TOKEN as WX_TOKEN
-from tests.test_wechat import wechat_api  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 RETENTION_DAYS = 3.0  # HANDOFF_RETENTION_DAYS for these tests: a value no other TTL has
@@ -243,3 +255,20 @@ async def test_keys_migrate_moves_an_older_layout_once(where, request):
         assert set((await migrate(redis, retention=5 * keys.DAY)).values()) == {0}  # once: nothing left to do
     finally:
         await redis.aclose()
+
+
+async def test_console_sign_in_counts_failures_on_a_cluster(cluster_url):
+    """The two failure counters are read with one MGET: on a cluster that needs one slot (it answered 500)."""
+    from tests.test_web import HASH, signed_in
+
+    settings = make_settings(redis_url=cluster_url, operator_accounts={"alice": HASH}, console_signin_limit=2,
+                             operator_api_token="t")
+    async with TestClient(TestServer(create_app(settings), host="127.0.0.1")) as client:
+        await signed_in(client)  # a good password: 303
+        client.session.cookie_jar.clear()
+        page = await (await client.get("/console")).text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        name = "n" + uuid.uuid4().hex[:8]
+        statuses = [(await client.post("/console/signin", data={"username": name, "password": "wrong", "csrf": csrf}
+                                       )).status for _ in range(3)]
+        assert statuses == [401, 401, 429]
