@@ -11,11 +11,13 @@ and transactions that touch them together work on a cluster:
 - ``{<appid>}`` — one WeChat account's access token, its lock and back-off;
 - ``{console}`` — the console's sign-in failure counters (read together with one MGET).
 
-Expiry. Every key expires, except the few listed in `PERMANENT` (tests/test_keys.py checks it after a whole
-conversation with a handoff). Users' keys live as long as the session or the platform's retry window;
-a ticket and everything about it live `HANDOFF_RETENTION_DAYS` (default 30) after its last activity —
-an open ticket is refreshed by every message, reply, claim or note, a closed one is kept that long after
-closing (its transcript is what operators and reviews look back at).
+Expiry. Every key expires, except the few listed in `PERMANENT` and announcements' records (see
+`Announcements`); tests/test_keys.py checks it after a whole conversation with a handoff. Users' keys live as
+long as the session or the platform's retry window; a ticket and everything about it live
+`HANDOFF_RETENTION_DAYS` (default 30) after its last activity — an open ticket is refreshed by every user
+message, claim, reply or failed delivery, a closed one is kept that long after closing (its transcript is
+what operators and reviews look back at). ``python -m bot keys migrate`` brings an older bot's keys to this
+layout (bot/keymigrate.py).
 
 Users — ``bot:{<channel>:<user>}:<part>`` (`user`), ``<channel>`` one of console, web, wechat, telegram.
 Columns: part, type, what it holds, writer (readers), expiry:
@@ -71,7 +73,7 @@ WeChat — ``bot:wechat:…`` (adapters/wechat.py, adapters/wechat_api.py):
 
 Web chat and console — ``bot:web:…``, ``bot:console:…`` (adapters/web.py, adapters/web_console.py):
 
-    bot:web:cookie-secret           STRING  signs the web and console cookies when WEB_COOKIE_SECRET is unset  permanent
+    bot:web:cookie-secret           STRING  signs the web and console cookies (WEB_COOKIE_SECRET unset)  permanent
     bot:web:push                    PUBSUB  a browser id whose conversation has a new entry (not a key)
     <pubsub channel>:stop:<random>  PUBSUB  stops one process's listener at shutdown (adapters/web.py `Hub`)
     bot:console:session:<sid>       STRING  a signed-in operator {"operator", "csrf"}          CONSOLE_SESSION_TTL
