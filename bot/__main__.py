@@ -7,19 +7,12 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.logs import configure_logging
 
 
-def _settings(**overrides: object) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
-
-
 def cmd_serve(args: argparse.Namespace) -> None:
-    settings = _settings(port=args.port, host=args.host)
+    settings = load_settings(port=args.port, host=args.host)
     if args.workers < 1:
         sys.exit("--workers must be at least 1")
     if args.workers == 1:
@@ -90,7 +83,7 @@ def cmd_chat(args: argparse.Namespace) -> None:
     from bot.runtime import build_services
 
     async def run() -> None:
-        services = build_services(_settings())
+        services = build_services(load_settings())
         chat = ConsoleChat(services.engine, services.translator, args.user, args.lang)
         try:
             if args.jsonl:
@@ -108,7 +101,7 @@ def cmd_poll(args: argparse.Namespace) -> None:
     from bot.runtime import build_services
 
     async def run() -> None:
-        services = build_services(_settings())
+        services = build_services(load_settings())
         try:
             await run_polling(services, timeout=args.timeout)
         finally:

@@ -16,7 +16,7 @@ from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
 from bot.sessions import Session
-from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Guidance, Question
 from flows.understanding import Understander, Understanding, Utterance
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,9 @@ class _Out:
         self.texts.append(Text(key, params))
 
 
-class Dialogue:
+class DialogueManager:
+    """Decides each step of a conversation; the engine (bot/engine.py) calls it through its `Dialogue` protocol."""
+
     def __init__(
         self,
         flows: Mapping[str, Flow],
@@ -345,7 +347,7 @@ class Dialogue:
         outcome = flow.outcomes[s.state]  # type: ignore[index]
         return [*outcome.detail_options(s.slots, shown), *(outcome.options(s.slots) or AFTER_GUIDANCE)]
 
-    def _outcome(self, s: Session) -> Outcome | None:
+    def _outcome(self, s: Session) -> Guidance | None:
         """The guidance on screen, when the session is at an outcome."""
         flow = self.flows.get(s.flow or "")
         return flow.outcomes.get(s.state or "") if flow else None
