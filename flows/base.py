@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
 
 from transitions import Machine
 
@@ -74,6 +75,12 @@ def ins_type_choices(*, resident_first: bool) -> tuple[Choice, ...]:
     resident, employee = Choice("居民", "opt-ins-resident"), Choice("职工", "opt-ins-employee")
     pair = (resident, employee) if resident_first else (employee, resident)
     return (*pair, Choice("不清楚", "opt-unknown", hint="hint-ins-type"))
+
+
+def flow_value(flow: str, prefill: Mapping[str, Any] | None = None) -> str:
+    """The option value that starts ``flow`` with some slots already known (``flow:<name>?<slot>=<value>&…``;
+    flows.dialogue reads it back)."""
+    return f"flow:{flow}" + (f"?{urlencode(dict(prefill))}" if prefill else "")
 
 
 DETAIL_PREFIX = "more:"  # option value of a detail section: "more:<key>"

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
+from bot.conversation import Session
 from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
-from bot.sessions import Session
-from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Guidance, Question
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Guidance, Question, flow_value
+from flows.faq import BY_ID
 from flows.understanding import Understander, Understanding, Utterance
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,6 @@ class MenuEntry:
     label: str
     flow: str
     prefill: Mapping[str, Any] = field(default_factory=dict)
-
-
-def flow_value(flow: str, prefill: Mapping[str, Any] | None = None) -> str:
-    """The option value that starts ``flow`` with some slots already known."""
-    return f"flow:{flow}" + (f"?{urlencode(dict(prefill))}" if prefill else "")
 
 
 @dataclass
@@ -639,6 +635,4 @@ class DialogueManager:
 
 
 def faq_by_id() -> Mapping[str, Any]:
-    from flows.faq import BY_ID  # late: flows.faq builds its options with flow_value from this module
-
     return BY_ID

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.messages import Option, Text
-from flows.base import Choice, Detail, Flow, Guidance, Question, Route, Slots, follow_up, ins_type_choices, slot_is
-from flows.dialogue import flow_value
+from flows.base import (
+    Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, follow_up, ins_type_choices, slot_is,
+)
 
 SHARE, USE, LEND, BORROW = "给家人用", "绑定后使用", "借卡", "用别人的"
 UNSURE = "不清楚"

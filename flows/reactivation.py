@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.messages import Option, Text
-from flows.base import Choice, Detail, Flow, Guidance, Question, Route, Slots, follow_up, ins_type_choices, slot_is
-from flows.dialogue import flow_value
+from flows.base import (
+    Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, follow_up, ins_type_choices, slot_is,
+)
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
 RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"

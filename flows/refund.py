@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from bot.messages import Option, Text
 from flows.base import (
-    AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, ins_type_choices, slot_is,
+    AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, ins_type_choices, slot_is,
 )
-from flows.dialogue import flow_value
 
 RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"
 DUPLICATE, ERROR = "重复缴费", "缴错多缴"

@@ -7,8 +7,7 @@ generally is not merged ([004]) — so a 居民 duplicate is cancelled rather th
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, slot_is
-from flows.dialogue import flow_value
+from flows.base import AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, slot_is
 
 MOVE, DUPLICATE, STOP_OLD, UNSURE = "换地转移", "两地重复", "停掉原来", "不清楚"
 EMPLOYEE, RESIDENT, MIXED = "职工", "居民", "职工和居民"

@@ -35,11 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
+from bot.conversation import Session  # noqa: E402
 from bot.i18n import Translator  # noqa: E402
 from bot.messages import Incoming, Turn  # noqa: E402
 from bot.runtime import build_dialogue  # noqa: E402
-from bot.sessions import Session  # noqa: E402
-from flows.dialogue import DialogueManager, flow_value  # noqa: E402
+from flows.base import flow_value  # noqa: E402
+from flows.dialogue import DialogueManager  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FIRST = DATA / "blind10_first.tsv"
