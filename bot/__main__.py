@@ -1,4 +1,8 @@
-"""Command line: `python -m bot serve | chat | …` (also installed as `yibao-bot`)."""
+"""Command line: `python -m bot serve | chat | …` (also installed as `yibao-bot`).
+
+The process entry point, and the one module of `bot/` that imports `adapters/` (the app, the console chat,
+the Telegram poller): it starts what the channels assemble (tests/test_layering.py allows exactly this).
+"""
 from __future__ import annotations
 
 import argparse
@@ -28,7 +32,7 @@ def _serve(settings: Settings, *, reuse_port: bool, announce: bool = True) -> No
 
     from aiohttp import web
 
-    from bot.server import create_app
+    from adapters.app import create_app  # the entry point may import adapters/ (tests/test_layering.py)
     from bot.status import banner
 
     app = create_app(settings)
