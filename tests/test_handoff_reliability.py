@@ -15,7 +15,6 @@ import pytest
 
 from adapters.app import SERVICES
 from bot.sessions import SessionKey
-from tests.conftest import Chat
 from tests.test_handoff import (  # noqa: F401 (fixtures)
     DESK,
     SECRET,

@@ -10,7 +10,6 @@ import logging
 import uuid
 
 import aiohttp
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
