@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from collections import deque
@@ -17,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "flows", "adapters")
 PLATFORM_LIBS = {"aiogram", "wechatpy", "aiohttp", "redis", "fakeredis"}
+DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")  # a string that could be a module's name
 
 # Modules of bot/ allowed to import adapters/ directly, and why. Nothing else may reach adapters/.
 ALLOWED = {
@@ -46,7 +48,7 @@ def _with_parents(name: str) -> list[str]:
 def project_imports(name: str, path: Path, index: dict[str, Path]) -> set[str]:
     """The project modules ``name`` may import: import statements anywhere in the file (inside functions
     and ``if TYPE_CHECKING`` too, relative ones resolved) and any string that is exactly a module's name
-    (what `importlib.import_module` would be given)."""
+    (what `importlib.import_module` would be given), or an f-string begins with."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
 
@@ -67,8 +69,12 @@ def project_imports(name: str, path: Path, index: dict[str, Path]) -> set[str]:
             add(module)
             for alias in node.names:  # `from adapters import telegram` imports the module adapters.telegram
                 add(f"{module}.{alias.name}")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in index:
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and DOTTED.fullmatch(node.value):
             add(node.value)
+        elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            head = str(node.values[0].value)  # f"adapters.{name}": the package it names
+            if DOTTED.fullmatch(head.rstrip(".")):
+                add(head.rstrip("."))
     found.discard(name)
     return found
 
@@ -170,6 +176,7 @@ def test_the_walker_follows_indirect_relative_and_importlib_imports(tmp_path):
         "bot/relative.py": "from . import indirect\n",
         "bot/by_name.py": "import importlib\n\ndef load():\n    return importlib.import_module('adapters.chan')\n",
         "bot/names_in_a_tuple.py": "import importlib\nNAMES = ('adapters.chan',)\n",
+        "bot/f_string.py": "import importlib\n\ndef load(n):\n    return importlib.import_module(f'adapters.{n}')\n",
         "bot/package_only.py": "from adapters import chan\n",
         "bot/lazy.py": "def f():\n    from bot import by_name\n",
         "bot/clean.py": '"""Talks about adapters.chan in prose only."""\nfrom bot import entry\n',
@@ -182,6 +189,6 @@ def test_the_walker_follows_indirect_relative_and_importlib_imports(tmp_path):
         (tmp_path / name).write_text(text, encoding="utf-8")
     found = violations(import_graph(tmp_path), {"bot.entry": "the entry point"})
     assert set(found) == {"bot.direct", "bot.indirect", "bot.relative", "bot.by_name", "bot.names_in_a_tuple",
-                          "bot.package_only", "bot.lazy", "flows.pure"}
+                          "bot.f_string", "bot.package_only", "bot.lazy", "flows.pure"}
     assert found["flows.pure"] == "flows.pure → bot.indirect → bot.direct → adapters.chan"
     assert set(violations(import_graph(tmp_path), {})) == set(found) | {"bot.entry", "bot.clean"}
