@@ -23,9 +23,9 @@ from datetime import datetime, timezone
 from typing import IO, Any, Iterable
 
 from bot import keys
+from bot.conversation import Session
 from bot.i18n import Translator
 from bot.messages import Incoming, Text, Turn
-from bot.sessions import Session
 
 KEY = keys.review()
 COLUMNS = ("id", "time", "channel", "locale", "flow", "state", "question", "text", "label", "context")

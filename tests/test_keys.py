@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.crc import key_slot
 
 from bot import keys
-from bot.server import SERVICES, create_app
+from adapters.app import SERVICES, create_app
 from bot.sessions import SessionKey
 from tests.conftest import make_settings
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
