@@ -3,10 +3,10 @@
 Updates are translated to `Incoming` here and `Turn`s rendered back as Bot API calls; nothing under
 `flows/` sees an aiogram type. Bot API reference: https://core.telegram.org/bots/api
 
-Redis keys (all under ``bot:telegram:``): ``update:<update_id>`` — the set of seen update ids, one key
-per id with a TTL ("pending" while in flight, "done" after); ``cb:<digest>`` — option values too long
-for callback data; ``blocked`` — chats that answered 403. A turn that could not be delivered is kept in the
-user's slot (``bot:{telegram:<user>}:undelivered``, `bot.channels.Undelivered`).
+Redis keys (layout and expiry: bot/keys.py): ``bot:telegram:update:<update_id>`` — the set of seen update ids,
+one key per id with a TTL ("pending" while in flight, "done" after); ``bot:telegram:cb:<digest>`` — option
+values too long for callback data; ``bot:{telegram:<chat>}:blocked`` — the chat answered 403. A turn that could
+not be delivered is kept in the user's slot (``bot:{telegram:<user>}:undelivered``, `bot.channels.Undelivered`).
 
 Every message leaves through `TelegramOutput` (the channel's `bot.channels.OutputChannel`): replies, operator
 relays and announcements; delivery failures are handled there once (docs/telegram.md, "Failed sends").
@@ -65,6 +65,7 @@ from aiohttp import ClientConnectorError, web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from bot import keys
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.channels import DeliveryFailed, Sent, Undelivered
 from bot.config import Settings
@@ -75,6 +76,7 @@ from bot.privacy import mask
 from bot.retry import RetryLater, retrying
 from bot.runtime import Services
 from bot.sessions import SessionKey
+from bot.status import setting_up
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +84,6 @@ T = TypeVar("T")
 
 CHANNEL = "telegram"
 ROUTE = "/telegram"
-PREFIX = "bot:telegram:"
-BLOCKED = PREFIX + "blocked"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 # https://core.telegram.org/bots/api#setwebhook — secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -
@@ -93,7 +93,7 @@ SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_TEXT = 4096
 # https://core.telegram.org/bots/api#inlinekeyboardbutton — callback_data: 1-64 BYTES
 MAX_CALLBACK_DATA = 64
-CALLBACK_MAP_TTL = 30 * 24 * 3600
+CALLBACK_MAP_TTL = keys.TELEGRAM_CALLBACK_TTL
 # How long Telegram may re-deliver an update it did not see answered. The Bot API documents no schedule:
 # a webhook request that fails is repeated "and we will give up after a reasonable amount of attempts"
 # (https://core.telegram.org/bots/api#setwebhook), and updates wait at most 24 hours
@@ -287,11 +287,11 @@ class TelegramOutput:
                         raise RetryLater("network") from e
         except RetryLater as e:
             log.error("telegram %s: giving up after retries (%s)", method.__api_method__, e)
-            raise e.__cause__  # type: ignore[misc]  # (not `from None`: that would drop its own __cause__)
+            raise e.__cause__  # type: ignore[misc]  # noqa: B904 — `from` would replace its own __cause__
         except TelegramForbiddenError as e:
             if chat_id is None:
                 raise
-            await self.redis.sadd(BLOCKED, str(chat_id))
+            await self.redis.set(keys.telegram_blocked(chat_id), "1", ex=keys.TELEGRAM_BLOCKED_TTL)
             log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
             raise ChatBlocked(str(chat_id), f"403: {e.message}") from e
         raise AssertionError("unreachable: tenacity either returns or raises")
@@ -316,7 +316,7 @@ class TelegramOutput:
         if len(data.encode()) <= MAX_CALLBACK_DATA and not value.startswith("#"):
             return data
         digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
-        await self.redis.set(f"{PREFIX}cb:{digest}", value, ex=CALLBACK_MAP_TTL)
+        await self.redis.set(keys.telegram_callback(digest), value, ex=CALLBACK_MAP_TTL)
         return f"{head}|#{digest}"
 
     async def close(self) -> None:
@@ -373,7 +373,7 @@ class TelegramChannel:
     """One bot: turns updates into engine turns and turns into Bot API calls."""
 
     def __init__(self, services: Services, bot: Bot, *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 claim_ttl: int = 300, **output: Any) -> None:
+                 claim_ttl: int = keys.TELEGRAM_CLAIM_TTL, **output: Any) -> None:
         """``sleep``: the polling loop's pause; ``output``: `TelegramOutput` keyword arguments over the settings'."""
         self.services = services
         self.sleep = sleep
@@ -409,7 +409,7 @@ class TelegramChannel:
         "done" makes a re-delivery a duplicate: a re-delivery of a "pending" id (an attempt that died or failed
         mid-way) is handled again instead of being lost.
         """
-        key = f"{PREFIX}update:{update.update_id}"
+        key = keys.telegram_update(update.update_id)
         if self._engine_bound(update):
             try:
                 await self._dispatch(update)
@@ -580,10 +580,10 @@ class TelegramChannel:
         if upd.chat.type != "private":
             return
         if status == "kicked":
-            await self.redis.sadd(BLOCKED, str(upd.chat.id))
+            await self.redis.set(keys.telegram_blocked(upd.chat.id), "1", ex=keys.TELEGRAM_BLOCKED_TTL)
             log.info("telegram chat %s blocked the bot", upd.chat.id)
         elif status == "member":
-            await self.redis.srem(BLOCKED, str(upd.chat.id))
+            await self.redis.delete(keys.telegram_blocked(upd.chat.id))
 
     async def _offer_languages(self, chat_id: int, user: User) -> None:
         locale = await self._user_locale(user)
@@ -613,7 +613,7 @@ class TelegramChannel:
             # unconfirmed: `process` marks an update done once its turn went out, so an unmarked one was not
             # (or not surely) delivered. Either way the stored turn goes out again, and once it has, the
             # user's next message is read as an answer again (the undelivered mark is dropped).
-            if _WEBHOOK_REPLY.get() is None and await self.redis.get(f"{PREFIX}update:{msg.message_id}") == "done":
+            if _WEBHOOK_REPLY.get() is None and await self.redis.get(keys.telegram_update(msg.message_id)) == "done":
                 log.debug("telegram update %s seen before; ignored", msg.message_id)
                 return replace(turn, replies=())
             log.info("telegram update %s: re-sending the stored turn", msg.message_id)
@@ -702,7 +702,7 @@ class TelegramChannel:
         if not sep or not value or not (head == "-" or head.isdigit()):
             return None, None
         if value.startswith("#"):
-            value = await self.redis.get(f"{PREFIX}cb:{value[1:]}")
+            value = await self.redis.get(keys.telegram_callback(value[1:]))
         return (None if head == "-" else int(head)), value
 
     # -- helpers --------------------------------------------------------------------------------------
@@ -843,10 +843,12 @@ def setup(app: web.Application, services: Services) -> bool:
     app[TELEGRAM] = channel
     app.router.add_post(ROUTE, channel.webhook_handler(secret))
     webhook_url = f"{s.public_url.rstrip('/')}{ROUTE}" if s.public_url else None
+    set_up = setting_up(app, "telegram")  # /readyz: "pending" until the start-up calls below went through
 
     async def on_startup(app: web.Application) -> None:
         try:
-            await channel.startup(webhook_url, secret)
+            with set_up:
+                await channel.startup(webhook_url, secret)
         except TelegramAPIError as e:
             log.error("telegram: start-up calls failed (%s); updates may not arrive until setWebhook succeeds", e)
         if webhook_url is None:

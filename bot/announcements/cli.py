@@ -12,16 +12,7 @@ import sys
 import time
 from typing import Any
 
-from pydantic import ValidationError
-
-from bot.config import Settings
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
+from bot.config import Settings, load_settings
 
 
 def _print(obj: Any, as_json: bool, text: str) -> None:
@@ -100,28 +91,21 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_announce(args: argparse.Namespace) -> None:
-    sys.exit(asyncio.run(_announce(args, _settings())))
-
-
-# The channels' announcement outputs, built by their adapters (``module:factory(settings, redis)``); this
-# process entry point is the one place the worker meets them (the worker itself imports no adapter).
-OUTPUT_FACTORIES = ("adapters.telegram:announcement_output", "adapters.wechat_broadcast:announcement_output")
+    sys.exit(asyncio.run(_announce(args, load_settings())))
 
 
 def output_factories() -> list:
-    import importlib
+    """The channels' announcement outputs, built by their adapters (``factory(settings, redis)``, None when the
+    channel is not configured): this process entry point is the one place the worker meets them."""
+    from adapters import telegram, wechat_broadcast
 
-    factories = []
-    for spec in OUTPUT_FACTORIES:
-        module, _, name = spec.partition(":")
-        factories.append(getattr(importlib.import_module(module), name))
-    return factories
+    return [telegram.announcement_output, wechat_broadcast.announcement_output]
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from bot.announcements.worker import run_worker
 
-    asyncio.run(run_worker(_settings(), output_factories(), name=args.name))
+    asyncio.run(run_worker(load_settings(), output_factories(), name=args.name))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
