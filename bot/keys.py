@@ -34,6 +34,8 @@ Columns: part, type, what it holds, writer (readers), expiry:
     delivered:<msg>       STRING  WeChat: who delivers a late turn, "passive" | "cs"          WECHAT_CLAIM_TTL
     rest:<msg>            STRING  WeChat: the rest of a long turn went out through the API    WECHAT_CLAIM_TTL
     blocked               STRING  Telegram: the chat answered 403 (my_chat_member clears it)  TELEGRAM_BLOCKED_TTL
+    undelivered           STRING  the turn a channel could not deliver   output (engine's begin; the reply window
+                                  (bot/channels.py `Undelivered`)        commit deletes it)
 
 Handoff — ``bot:{handoff}:…`` (`ticket`, `ticket_log`, …), written and read by bot/handoff.py only (the desk,
 the operator API and the console go through `HandoffService`):
@@ -53,7 +55,8 @@ the operator API and the console go through `HandoffService`):
 
 Telegram — ``bot:telegram:…`` (adapters/telegram.py):
 
-    update:<update id>      STRING  "pending" while an update not bound to a session is handled, "done" after
+    update:<update id>      STRING  "pending" while an update not bound to a session is handled, "done" after;
+                                    polling also marks a conversation's update "done" once its turn went out
                                     (claim 5 min, then DEDUP_TTL_SECONDS)
     cb:<digest>             STRING  an option value too long for 64 bytes of callback data      TELEGRAM_CALLBACK_TTL
 
