@@ -26,12 +26,12 @@ from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent
-from wechatpy.exceptions import InvalidSignatureException, WeChatClientException
+from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import create_reply
 from wechatpy.utils import WeChatSigner
 
-from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, CustomerService, TokenUnavailable
+from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, TokenUnavailable, WeChatAPI, WeChatAPIError
 from bot.handoff import DeliveryFailed
 from bot.engine import SessionBusy
 from bot.i18n import Rendered
@@ -99,9 +99,9 @@ class WeChatChannel:
                 self.crypto = WeChatCrypto(self.token, key, s.wechat_appid)
             except (AssertionError, ValueError) as e:
                 raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey") from e
-        self.cs: CustomerService | None = None
+        self.cs: WeChatAPI | None = None
         if s.wechat_appid and s.wechat_appsecret:
-            self.cs = CustomerService(
+            self.cs = WeChatAPI(
                 services.redis, s.wechat_appid, s.wechat_appsecret.get_secret_value(), s.wechat_api_base
             )
         self.clock: Callable[[], float] = time.time
@@ -441,7 +441,7 @@ class WeChatChannel:
         for chunk in chunks:
             try:
                 await self.cs.send_text(incoming.user_id, chunk)
-            except WeChatClientException as e:
+            except WeChatAPIError as e:
                 if e.errcode == UNAUTHORIZED:
                     # This account type may not use the API: cut long replies short for the next hour.
                     await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
@@ -469,7 +469,7 @@ class WeChatChannel:
             rest = "\n\n".join(chunks[i:]) if i else None  # what did not go out, when some did
             try:
                 await self.cs.send_text(openid, chunk)
-            except WeChatClientException as e:
+            except WeChatAPIError as e:
                 reason = {OUT_OF_WINDOW: "window_expired", OUT_OF_QUOTA: "quota_exceeded",
                           UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
                 raise DeliveryFailed(reason, f"errcode {e.errcode}", rest) from e
@@ -485,6 +485,8 @@ class WeChatChannel:
         """Let late deliveries finish before the process exits (on_shutdown runs before Redis closes)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=5)
+        if self.cs is not None:
+            await self.cs.close()
 
 
 class _SlowBody(Exception):

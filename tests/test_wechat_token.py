@@ -5,9 +5,8 @@ import time
 import uuid
 
 import pytest
-from wechatpy.exceptions import WeChatClientException
 
-from adapters.wechat_api import TokenUnavailable
+from adapters.wechat_api import TokenUnavailable, WeChatAPIError
 from bot.handoff import DeliveryFailed
 from tests.test_wechat import make_app, wechat_api  # noqa: F401 (fixtures)
 
@@ -69,6 +68,6 @@ async def test_slow_token_endpoint_fails_fast(make_app, wechat_api):
 async def _raises(coro) -> BaseException | None:
     try:
         await coro
-    except (TokenUnavailable, WeChatClientException) as e:
+    except (TokenUnavailable, WeChatAPIError) as e:
         return e
     return None

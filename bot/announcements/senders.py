@@ -13,7 +13,6 @@ The worker decides what to do with an outcome; senders only translate platform a
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -88,27 +87,26 @@ class WeChatSender:
     """Mass send to all followers or a tag, with the access_token shared through Redis (adapters/wechat_api)."""
 
     def __init__(self, redis, appid: str, secret: str, api_base: str, *, timeout: float = 10.0) -> None:  # noqa: ANN001
-        from adapters.wechat_api import CustomerService  # shares the web process's token (one per account)
+        from adapters.wechat_api import WeChatAPI  # shares the web process's token (one per account)
 
-        self.tokens = CustomerService(redis, appid, secret, api_base, timeout=timeout)
-        self.client = self.tokens.client
+        self.api = WeChatAPI(redis, appid, secret, api_base, timeout=timeout)
 
     async def send(self, target: str, text: str, client_msg_id: str) -> Outcome:
-        from wechatpy.exceptions import WeChatClientException
+        from adapters.wechat_api import TokenUnavailable, WeChatAPIError
 
+        # wechatpy 1.8's send_mass_text filters by the retired `group_id`; today's API takes `tag_id`.
+        if target == "wx:all":
+            flt: dict = {"is_to_all": True}
+        else:
+            flt = {"is_to_all": False, "tag_id": int(target.removeprefix("wx:tag:"))}
         try:
-            token = await self.tokens.access_token()
-            try:
-                result = await asyncio.to_thread(self._send, token, target, text, client_msg_id)
-            except WeChatClientException as e:
-                if e.errcode not in WX_TOKEN_ERRORS:
-                    raise
-                await self.tokens._forget(token)
-                result = await asyncio.to_thread(self._send, await self.tokens.access_token(), target, text,
-                                                 client_msg_id)
-        except WeChatClientException as e:
+            result = await self.api.call("message/mass/sendall", {
+                "filter": flt, "msgtype": "text", "text": {"content": text}, "clientmsgid": client_msg_id,
+                "send_ignore_reprint": 0})
+        except WeChatAPIError as e:
             if e.errcode == WX_DUPLICATE_CLIENTMSGID:
-                return Outcome("sent", "already accepted (clientmsgid exists)", message_id=_msg_id(e))
+                return Outcome("sent", "already accepted (clientmsgid exists)",
+                               message_id=str(e.result.get("msg_id", "")))
             if e.errcode == WX_CLIENTMSGID_TOO_SOON:
                 return Outcome("retry", f"{e.errcode}: {e.errmsg}", retry_after=60.0)
             if e.errcode in WX_FREQ_LIMITS:
@@ -116,30 +114,11 @@ class WeChatSender:
             if e.errcode is None:  # HTTP or connection trouble: resending is safe, clientmsgid dedups it
                 return Outcome("transient", str(e))
             return Outcome("failed", f"{e.errcode}: {e.errmsg}")
-        except Exception as e:  # requests' connection errors and the token lock timing out
+        except TokenUnavailable as e:
             return Outcome("transient", f"{type(e).__name__}: {e}")
         return Outcome("sent", message_id=str(result.get("msg_id", "")))
 
-    def _send(self, token: str, target: str, text: str, client_msg_id: str) -> dict:
-        # wechatpy 1.8's send_mass_text filters by the retired `group_id`; today's API takes `tag_id`, so the
-        # body is built here and only the transport and error handling are wechatpy's.
-        if target == "wx:all":
-            flt: dict = {"is_to_all": True}
-        else:
-            flt = {"is_to_all": False, "tag_id": int(target.removeprefix("wx:tag:"))}
-        return self.client.post(
-            "message/mass/sendall",
-            params={"access_token": token},
-            data={"filter": flt, "msgtype": "text", "text": {"content": text}, "clientmsgid": client_msg_id,
-                  "send_ignore_reprint": 0},
-        )
-
     async def close(self) -> None:
-        pass
+        await self.api.close()
 
 
-def _msg_id(e: Exception) -> str:
-    try:
-        return str(e.response.json().get("msg_id", ""))  # type: ignore[attr-defined]
-    except Exception:
-        return ""
