@@ -23,7 +23,8 @@ from bot.messages import Text
 from bot.runtime import build_services
 from bot.server import create_app
 from tests.conftest import make_settings
-from tests.test_announce_standin import BotAPIStandIn, WeChatStandIn
+from tests.fixtures.wechat.api import WeChatAPIStandIn
+from tests.test_announce_standin import BotAPIStandIn
 
 
 def ann_settings(redis_url: str, **over: object):
@@ -258,7 +259,7 @@ async def test_target_left_mid_send_by_a_dead_worker_is_unknown_not_resent(redis
 
 
 async def test_wechat_mass_send_resumed_after_a_dead_worker_uses_the_same_clientmsgid(redis, redis_url, api):
-    wx = await WeChatStandIn().start()
+    wx = await WeChatAPIStandIn().start()
     settings = ann_settings(redis_url, wechat_appid="wx" + uuid.uuid4().hex[:8], wechat_appsecret="s",
                             wechat_api_base=wx.url)
     store = Store(redis, settings.announce_key_prefix)

@@ -1,22 +1,20 @@
-"""A local Telegram Bot API / WeChat stand-in for the announcement tests and bench, and the senders' tests
+"""A local Telegram Bot API stand-in for the announcement tests and bench, and the sender's tests
 against it (how each platform answer becomes an `Outcome`).
 
 `BotAPIStandIn` records every sendMessage with its arrival time and can answer 429 (retry_after), 403,
-a group migration or a 400 for chosen chat ids; `WeChatStandIn` answers token and mass-send calls and
-remembers clientmsgids, answering 45065 for one it has seen, as WeChat does.
+a group migration or a 400 for chosen chat ids. The WeChat API stand-in is tests/fixtures/wechat/api.py.
 """
 from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from bot.announcements.senders import TelegramSender, WeChatSender
+from bot.announcements.senders import TelegramSender
 
 
 @dataclass
@@ -110,41 +108,6 @@ class BotAPIStandIn:
         return best
 
 
-@dataclass
-class WeChatStandIn:
-    """Token endpoint and message/mass/sendall, with clientmsgid dedup (errcode 45065)."""
-
-    calls: list[dict] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
-    url: str = ""
-
-    async def start(self) -> "WeChatStandIn":
-        app = web.Application()
-        app.router.add_get("/cgi-bin/token", self._token)
-        app.router.add_post("/cgi-bin/message/mass/sendall", self._sendall)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/cgi-bin/"  # type: ignore[union-attr]
-        return self
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-
-    async def _token(self, request: web.Request) -> web.Response:
-        return web.json_response({"access_token": "tok-1", "expires_in": 7200})
-
-    async def _sendall(self, request: web.Request) -> web.Response:
-        body = json.loads(await request.read())
-        self.calls.append({"token": request.query.get("access_token"), **body})
-        cid = body.get("clientmsgid")
-        if cid in self.seen:
-            return web.json_response({"errcode": 45065, "errmsg": "clientmsgid exist", "msg_id": self.seen[cid]})
-        self.seen[cid] = 1000 + len(self.seen)
-        return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": self.seen[cid]})
-
-
 # -- the senders against the stand-ins ---------------------------------------------------------------------
 async def test_telegram_sender_maps_each_answer_to_an_outcome():
     async with BotAPIStandIn(retry_once={"2": 7}, forbidden={"3"}, migrate={"-4": "-1004"}, bad={"5"}) as api:
@@ -172,21 +135,3 @@ async def test_telegram_sender_refused_connection_is_transient_not_unknown():
     finally:
         await sender.close()
     assert out.kind == "transient"
-
-
-async def test_wechat_sender_uses_tag_filter_and_treats_a_known_clientmsgid_as_sent(redis):
-    wx = await WeChatStandIn().start()
-    try:
-        sender = WeChatSender(redis, "wxtest" + str(time.time_ns()), "secret", wx.url)
-        first = await sender.send("wx:tag:7", "通知", "yibao_1_1700000000")
-        again = await sender.send("wx:tag:7", "通知", "yibao_1_1700000000")
-        everyone = await sender.send("wx:all", "通知", "yibao_2_1700000000")
-    finally:
-        await wx.stop()
-    assert first.kind == "sent" and first.message_id == "1000"
-    assert again.kind == "sent" and "already" in again.detail
-    assert wx.calls[0]["filter"] == {"is_to_all": False, "tag_id": 7}
-    assert wx.calls[0]["clientmsgid"] == "yibao_1_1700000000" and wx.calls[0]["token"] == "tok-1"
-    assert wx.calls[0]["text"] == {"content": "通知"} and wx.calls[0]["msgtype"] == "text"
-    assert wx.calls[2]["filter"] == {"is_to_all": True}
-    assert everyone.kind == "sent"
