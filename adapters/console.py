@@ -8,9 +8,12 @@ from typing import TextIO
 
 from redis.exceptions import RedisError
 
+from bot.channels import Sent
 from bot.engine import Engine, SessionBusy
+from bot.handoff import HandoffService
 from bot.i18n import Translator
-from bot.messages import Incoming, Text, Turn
+from bot.messages import Incoming, Reply, Text, Turn
+from bot.runtime import Services
 
 
 def turn_record(turn: Turn, tr: Translator) -> dict:
@@ -99,3 +102,27 @@ class ConsoleChat:
                 continue
             for reply in turn.replies:
                 stdout.write(self.tr.render(reply, turn.locale).numbered() + "\n")
+
+
+class ConsoleOutput:
+    """The console's `bot.channels.OutputChannel`. A terminal cannot be pushed to: what is sent waits in the
+    handoff outbox and is shown with the user's next turn (`HandoffMiddleware` takes it)."""
+
+    name = "console"
+    pushes = False
+
+    def __init__(self, handoff: HandoffService, translator: Translator) -> None:
+        self.handoff = handoff
+        self.tr = translator
+
+    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
+                   chat: str | None = None) -> Sent:
+        text = reply if isinstance(reply, str) else self.tr.render(reply, locale or self.tr.default).numbered()
+        await self.handoff.queue_outbox(self.name, user, text)
+        return Sent(chat or user)
+
+
+def setup(app: object, services: Services) -> bool:
+    """Register the console's output (operators' replies to console users); the console mounts no routes."""
+    services.outputs.add(ConsoleOutput(services.handoff, services.translator))
+    return False

@@ -15,7 +15,7 @@ send, and the cookie does not travel on cross-site POSTs.
 The conversation is a Redis stream per browser (``bot:web:log:<id>``, masked, trimmed, expiring with the
 session): the page renders from it on load, and the event stream follows it, so an operator reply that
 arrives while the page is closed is there when it opens again — never lost, never shown twice (entries
-have ids). Operator replies reach this channel through the handoff service's sender registry; a note on
+have ids). Operator replies reach this channel through its output (`WebOutput`, in ``services.outputs``); a note on
 ``bot:web:push`` wakes the event streams of that browser in whichever process holds them.
 """
 from __future__ import annotations
@@ -34,9 +34,10 @@ from aiohttp import web
 from aiohttp_sse import sse_response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot.channels import Sent
 from bot.engine import SessionBusy
 from bot.i18n import SUPPORTED
-from bot.messages import Incoming, Text, Turn
+from bot.messages import Incoming, Reply, Text, Turn
 from bot.privacy import mask
 from bot.runtime import Services
 from bot.sessions import SessionKey
@@ -350,6 +351,28 @@ class WebChat:
         await self.append(browser, [{"who": "operator", "text": mask(text), "handoff": handoff}])
 
 
+class WebOutput:
+    """The web chat's `bot.channels.OutputChannel`: it appends to the browser's conversation stream, which the
+    page's event stream follows (live when open, on the next load otherwise). Final text is an operator's
+    words; a `Reply` is rendered as a bot bubble."""
+
+    name = CHANNEL
+    pushes = True
+
+    def __init__(self, chat: WebChat) -> None:
+        self.chat = chat
+
+    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
+                   chat: str | None = None) -> Sent:
+        browser = chat or user
+        if isinstance(reply, str):
+            await self.chat.push(browser, reply)
+        else:
+            turn = Turn((reply,), locale or self.chat.services.settings.default_locale, step or 0)
+            await self.chat.append(browser, self.chat._bubbles(turn, uuid.uuid4().hex))
+        return Sent(browser)
+
+
 # KEYS: log  ARGV: maxlen, ttl, push channel, browser, entries… → the entries' stream ids
 _APPEND = """
 local ids = {}
@@ -394,7 +417,7 @@ def setup(app: web.Application, services: Services) -> bool:
         return False
     chat = WebChat(services)
     app[WEB] = chat
-    services.handoff.register_sender(CHANNEL, chat.push)
+    services.outputs.add(WebOutput(chat))
     app.router.add_get("/web", chat.page)
     app.router.add_get("/web/", chat.page)
     app.router.add_static("/web/static", STATIC_DIR, append_version=False)

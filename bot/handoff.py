@@ -46,6 +46,8 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
+from bot import channels
+from bot.channels import Outputs, Sent
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import carry_of, mask
@@ -61,16 +63,6 @@ EVENTS = f"{P}events"  # pub/sub: the id of a ticket whose status or transcript 
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
 
 
-class DeliveryFailed(Exception):
-    """A message could not reach the user. ``reason``: window_expired | quota_exceeded | blocked |
-    unsupported | error. ``remaining``: the part not delivered, when the first pieces of a split text were."""
-
-    def __init__(self, reason: str, detail: str = "", remaining: str | None = None) -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = reason
-        self.remaining = remaining
-
-
 # WeChat refuses these until the user writes again (45015: 48 hours passed; 45047: too many messages since
 # the user's last one): the ticket stays with its operator, marked waiting for the user, and the reply is held.
 WAIT_FOR_USER = ("window_expired", "quota_exceeded")
@@ -80,8 +72,17 @@ class UserBusy(RuntimeError):
     """The user's lock stayed taken (a message of theirs is being handled); try again."""
 
 
-# A sender delivers one text to a user of its channel; raises DeliveryFailed.
+# Before bot/channels.py a channel registered a bare callable (chat id, text) raising DeliveryFailed(reason, …).
 Sender = Callable[[str, str], Awaitable[None]]
+
+
+class DeliveryFailed(channels.DeliveryFailed):
+    """Transitional, for adapters/wechat.py until its output lands: the old ``(reason, detail, remaining)``
+    signature of the `bot.channels.DeliveryFailed` it builds."""
+
+    def __init__(self, reason: str, detail: str = "", remaining: str | None = None) -> None:
+        super().__init__("forbidden" if reason in ("blocked", *WAIT_FOR_USER) else "failed", reason, detail,
+                         remaining=remaining)
 
 
 class Desk(Protocol):
@@ -233,6 +234,7 @@ class HandoffService:
         lock_wait: float = 8.0,
         settle: float = 0.3,
         max_hold: float = 2.0,
+        outputs: Outputs | None = None,
     ) -> None:
         self.redis = redis
         self.tr = translator
@@ -243,7 +245,7 @@ class HandoffService:
         self.lock_wait = lock_wait
         self.settle = settle  # quiet time before queued user messages go to the desk, in order
         self.max_hold = max_hold  # … but never held longer than this while more keep coming
-        self.senders: dict[str, Sender] = {}
+        self.outputs = outputs if outputs is not None else Outputs()  # relays leave through these (bot/channels.py)
         self.desk: Desk | None = None
         self._claim = redis.register_script(_CLAIM)
         self._close = redis.register_script(_CLOSE)
@@ -255,7 +257,18 @@ class HandoffService:
 
     # -- wiring --------------------------------------------------------------------------------------
     def register_sender(self, channel: str, sender: Sender) -> None:
-        self.senders[channel] = sender
+        """Transitional: a channel not yet converted to an `OutputChannel` (WeChat until its output lands)."""
+        self.outputs.add(_CallableOutput(channel, sender))
+
+    def pushes(self, channel: str) -> bool:
+        """True when replies reach this channel's users at once; False: they wait in the outbox for the
+        user's next message (the console, or a channel without a registered output)."""
+        out = self.outputs.get(channel)
+        return out is not None and out.pushes
+
+    async def queue_outbox(self, channel: str, user_id: str, text: str) -> None:
+        """For outputs without push (the console): keep ``text`` for the user's next message."""
+        await self.redis.rpush(f"{P}outbox:{channel}:{user_id}", text)
 
     # -- reading ---------------------------------------------------------------------------------------
     async def get(self, ticket_id: str) -> Ticket | None:
@@ -469,14 +482,17 @@ class HandoffService:
         return result
 
     async def _deliver(self, ticket: Ticket, text: str) -> str:
-        sender = self.senders.get(ticket.channel)
-        if sender is None:  # console: picked up with the user's next message
-            await self.redis.rpush(f"{P}outbox:{ticket.channel}:{ticket.user_id}", text)
+        output = self.outputs.get(ticket.channel)
+        if output is None or not output.pushes:  # console: picked up with the user's next message
+            if output is None:
+                await self.queue_outbox(ticket.channel, ticket.user_id, text)
+            else:
+                await output.send(ticket.user_id, text, chat=ticket.chat_id)
             return "queued_outbox"
         try:
-            await sender(ticket.chat_id, text)
+            await output.send(ticket.user_id, text, chat=ticket.chat_id)
             return "delivered"
-        except DeliveryFailed as e:
+        except channels.DeliveryFailed as e:
             await self._log(ticket.id, "system", f"delivery failed: {e.reason}")
             if e.reason in WAIT_FOR_USER and ticket.status != "closed":
                 # WeChat takes it once the user writes again: hold it, and mark the ticket as waiting.
@@ -541,7 +557,7 @@ class HandoffMiddleware:
             recent.append(text if len(text) <= RECENT_CHARS else text[:RECENT_CHARS] + "…(cut)")
             del recent[:-RECENT_LIMIT]
         # Only channels that cannot push keep an outbox; the others cost no extra round trip here.
-        outbox = [] if msg.channel in self.service.senders else await self.service.take_outbox(
+        outbox = [] if self.service.pushes(msg.channel) else await self.service.take_outbox(
             msg.channel, msg.user_id, msg.message_id)
         if not session.handoff or session.handoff.get("msg") == msg.message_id:
             # (the second case: this very message opened the ticket in a run whose save failed; it runs
@@ -592,3 +608,20 @@ class HandoffMiddleware:
 def _with_replies(turn: Turn, replies: tuple[Reply, ...]) -> Turn:
     return Turn(replies, turn.locale, turn.step, turn.flow, turn.state, turn.slots, turn.intent, turn.handoff,
                 turn.effects)
+
+
+class _CallableOutput:
+    """A legacy sender callable behind the `OutputChannel` contract (text only, no rendering)."""
+
+    pushes = True
+
+    def __init__(self, name: str, sender: Sender) -> None:
+        self.name = name
+        self.sender = sender
+
+    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
+                   chat: str | None = None) -> Sent:
+        if not isinstance(reply, str):
+            raise channels.DeliveryFailed("failed", "unsupported", "this channel's sender takes plain text only")
+        await self.sender(chat or user, reply)
+        return Sent(chat or user)

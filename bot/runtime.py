@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from bot.channels import Outputs
 from bot.config import Settings
 from bot.engine import Engine
 from bot.funnel import FunnelStore
@@ -34,6 +35,8 @@ class Services:
     handoff: HandoffService
     metrics: Metrics = field(default_factory=Metrics)
     events: EventBatch | None = None  # funnel + review events on their way to Redis (bot/observe.py)
+    # One output per channel (bot/channels.py), filled by the adapters' `setup`; the handoff service shares it.
+    outputs: Outputs = field(default_factory=Outputs)
 
     async def close(self) -> None:
         if self.events is not None:
@@ -69,6 +72,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
             log.warning("REDIS_URL is not set: using the embedded in-process store (not shared, not durable)")
     store = RedisSessionStore(redis, ttl_seconds=settings.session_ttl_seconds)
     translator = Translator(default=settings.default_locale)
+    outputs = Outputs()
     dialogue = build_dialogue(settings, translator)
     engine = Engine(
         store,
@@ -79,7 +83,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
     )
     handoff = HandoffService(
         redis, translator, hours=WorkingHours(settings.operator_hours, settings.operator_timezone),
-        hotline=settings.hotline,
+        hotline=settings.hotline, outputs=outputs,
     )
     if settings.operator_chat_id is not None or settings.operator_api_token is not None or settings.operator_accounts:
         engine.use(HandoffMiddleware(handoff))  # without a desk nobody could answer: 转人工 gives the hotline
@@ -89,7 +93,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
     events = EventBatch(redis, funnel_store(settings, redis), review_queue(settings, redis), metrics)
     instrument_engine(engine, Observer(metrics, dialogue.flows, events))  # counters, funnel and review events
     instrument_handoff(handoff, metrics)  # tickets opened/claimed/closed, time to first operator reply
-    return Services(settings, redis, store, translator, dialogue, engine, handoff, metrics, events)
+    return Services(settings, redis, store, translator, dialogue, engine, handoff, metrics, events, outputs)
 
 
 def funnel_store(settings: Settings, redis: aioredis.Redis) -> FunnelStore:

@@ -18,7 +18,7 @@ SERVICES = web.AppKey("services", Services)
 CHANNELS = web.AppKey("channels", list)
 
 # Adapter modules with `setup(app, services) -> bool` (True when the channel is configured and mounted).
-ADAPTERS = ("adapters.wechat", "adapters.telegram", "adapters.web")
+ADAPTERS = ("adapters.wechat", "adapters.telegram", "adapters.web", "adapters.console")
 
 
 async def healthz(request: web.Request) -> web.Response:

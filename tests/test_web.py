@@ -13,7 +13,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.handoff import P, DeliveryFailed
+from bot.channels import DeliveryFailed
+from bot.handoff import P
 from bot.messages import Incoming
 from bot.server import SERVICES, create_app
 from tests.conftest import make_settings
@@ -283,10 +284,14 @@ async def test_queue_covers_every_channel_with_waiting_time_and_wechat_flags(cli
     assert all("13812345678" not in json.dumps(t, ensure_ascii=False) for t in mine.values())
 
     # a WeChat reply refused for quota is reported to the operator, and flagged on the ticket
-    async def over_quota(chat_id: str, text: str) -> None:
-        raise DeliveryFailed("quota", "errcode 45047")
+    class OverQuota:
+        name, pushes = "wechat", True
 
-    handoff.register_sender("wechat", over_quota)
+        async def send(self, user, reply, *, locale=None, step=None, chat=None):  # noqa: ANN001, ANN202
+            raise DeliveryFailed("forbidden", "quota", "errcode 45047")
+
+    before = handoff.outputs.get("wechat")
+    handoff.outputs.add(OverQuota())
     try:
         ticket = mine["telegram"]["id"]  # a fresh window; the quota is what fails
         await handoff.redis.hset(f"{P}ticket:{ticket}", "channel", "wechat")
@@ -295,7 +300,8 @@ async def test_queue_covers_every_channel_with_waiting_time_and_wechat_flags(cli
         shown = await (await client.get(f"/console/api/tickets/{ticket}")).json()
         assert [f["kind"] for f in shown["ticket"]["flags"]] == ["quota"]
     finally:
-        handoff.senders.pop("wechat", None)
+        if before is not None:
+            handoff.outputs.add(before)
 
 
 async def test_console_events_announce_ticket_changes(client):
