@@ -36,7 +36,6 @@ from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, TokenUnavailable, WeCh
 from bot.channels import DeliveryFailed, Sent
 from bot.config import Settings
 from bot.engine import SessionBusy
-from bot.handoff import DeliveryFailed as OldDeliveryFailed
 from bot.i18n import Rendered, Translator
 from bot.messages import Incoming, Reply, Text, Turn
 from bot.retry import RetryLater, retrying
@@ -450,13 +449,6 @@ class WeChatChannel:
         except Exception:
             log.exception("wechat: customer-service send failed for %s", incoming.message_id)
 
-    async def push(self, openid: str, text: str) -> None:
-        """Transitional handoff sender until bot/handoff.py takes outputs: the output, old-style errors."""
-        try:
-            await self.output.send(openid, text)
-        except DeliveryFailed as e:
-            raise OldDeliveryFailed(e.reason, e.detail, e.remaining) from e
-
     def _spawn(self, coro) -> None:
         task = asyncio.create_task(coro)
         self._tasks.add(task)
@@ -684,7 +676,7 @@ def setup(app: web.Application, services: Services) -> bool:
     channel = WeChatChannel(services)
     app[WECHAT] = channel
     if channel.cs is not None:
-        services.handoff.register_sender(CHANNEL, channel.push)
+        services.outputs.add(channel.output)  # late replies, handoff relays and announcements leave through it
     app.router.add_get("/wechat", channel.verify)
     app.router.add_post("/wechat", channel.receive)
     app.on_shutdown.append(channel.drain)

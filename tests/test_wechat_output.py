@@ -111,6 +111,7 @@ async def test_handoff_relay_to_a_wechat_user_goes_through_the_output(make_app, 
     api, _ = wechat_api
     client, channel = await make_app(wechat_appid="wx" + uuid.uuid4().hex[:16], wechat_appsecret="s3cret",
                                      operator_api_token=API_TOKEN, operator_hours="Mon-Sun 00:00-24:00")
+    assert channel.services.outputs["wechat"] is channel.output  # the one registered for relays
     peer = Peer(client, TOKEN)
     assert "转接人工客服" in await peer.say("转人工")
     tid = next(t.id for t in await channel.services.handoff.open_tickets() if t.user_id == peer.openid)
