@@ -16,13 +16,13 @@ import hmac
 import logging
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
+import redis.asyncio as aioredis
 from aiohttp import ClientPayloadError, web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
@@ -38,8 +38,8 @@ from bot.config import Settings
 from bot.engine import SessionBusy
 from bot.i18n import Rendered, Translator
 from bot.messages import Incoming, Reply, Text, Turn
-from bot.retry import RetryLater, retrying
 from bot.privacy import carry_of, mask
+from bot.retry import RetryLater, retrying
 from bot.runtime import Services
 from bot.sessions import Claim, ClaimRefused, SessionKey
 
@@ -346,7 +346,7 @@ class WeChatChannel:
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:
             return await asyncio.wait_for(asyncio.shield(task), max(0.0, self.deadline if timeout is None else timeout))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if key not in self._late:
                 self._late.add(key)
                 self._spawn(self._deliver_late(incoming, task))
@@ -527,7 +527,7 @@ class WeChatOutput:
             return Sent(target, str(d.result.get("msg_id", "")))
         return Sent(target, str(result.get("msg_id", "")))
 
-    async def _retried(self, call, *args, duplicate_ok: bool = False):  # noqa: ANN001, ANN202
+    async def _retried(self, call, *args, duplicate_ok: bool = False):
         """``call(*args)`` with transient failures retried (bot/retry.py); platform refusals become
         `DeliveryFailed` here, once, for every caller."""
         try:

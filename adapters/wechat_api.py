@@ -18,7 +18,6 @@ https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Cent
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from typing import Any
@@ -194,7 +193,7 @@ class WeChatAPI:
                     raise WeChatAPIError(None, (await res.text())[:200], status=res.status)
                 # WeChat answers JSON as text/plain at times: decode whatever the content type says.
                 result = await res.json(content_type=None)
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as e:
+        except (TimeoutError, aiohttp.ClientError, ValueError) as e:
             raise WeChatAPIError(None, f"{type(e).__name__}: {e}", status=0) from e
         if not isinstance(result, dict):
             raise WeChatAPIError(None, "answer is not a JSON object", status=0)
