@@ -545,6 +545,8 @@ class WeChatOutput:
             cause = e.__cause__
             if isinstance(cause, WeChatAPIError) and cause.errcode in MASS_RETRY_LATER:
                 raise DeliveryFailed("failed", "rate_limited", str(cause), retry_after=MASS_WAIT) from cause
+            if isinstance(cause, WeChatAPIError) and cause.unreachable:  # never reached WeChat: safe to resend
+                raise DeliveryFailed("failed", "unreachable", str(cause)) from cause
             # the request may have arrived (a 5xx or a timeout after it went out)
             raise DeliveryFailed("unknown", "error", str(cause or e)) from e
         except WeChatAPIError as e:
@@ -577,6 +579,13 @@ def build_output(settings: Settings, redis: aioredis.Redis, translator: Translat
         api = WeChatAPI(redis, settings.wechat_appid, settings.wechat_appsecret.get_secret_value(),
                         settings.wechat_api_base, timeout=timeout)
     return WeChatOutput(api, translator, default_locale=settings.default_locale)
+
+
+def announcement_output(settings: Settings, redis: aioredis.Redis) -> WeChatOutput | None:
+    """For the announcement worker's entry point (bot/announcements/cli.py): None without appid + secret."""
+    if not (settings.wechat_appid and settings.wechat_appsecret):
+        return None
+    return build_output(settings, redis, timeout=settings.announce_request_timeout)
 
 
 class _SlowBody(Exception):

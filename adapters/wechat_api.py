@@ -50,14 +50,17 @@ class TokenUnavailable(RuntimeError):
 
 class WeChatAPIError(Exception):
     """The API refused a call. ``errcode`` is WeChat's (None when the HTTP exchange itself failed, then
-    ``status`` is the HTTP status, 0 for no answer at all); ``result`` is the decoded answer, if any."""
+    ``status`` is the HTTP status, 0 for no answer at all); ``result`` is the decoded answer, if any;
+    ``unreachable``: no connection was made, so WeChat certainly did not get the request."""
 
-    def __init__(self, errcode: int | None, errmsg: str, *, status: int = 200, result: dict | None = None) -> None:
+    def __init__(self, errcode: int | None, errmsg: str, *, status: int = 200, result: dict | None = None,
+                 unreachable: bool = False) -> None:
         super().__init__(f"{errcode if errcode is not None else f'HTTP {status}'}: {errmsg}")
         self.errcode = errcode
         self.errmsg = errmsg
         self.status = status
         self.result = result or {}
+        self.unreachable = unreachable
 
     @property
     def transient(self) -> bool:
@@ -194,7 +197,8 @@ class WeChatAPI:
                 # WeChat answers JSON as text/plain at times: decode whatever the content type says.
                 result = await res.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError) as e:
-            raise WeChatAPIError(None, f"{type(e).__name__}: {e}", status=0) from e
+            raise WeChatAPIError(None, f"{type(e).__name__}: {e}", status=0,
+                                 unreachable=isinstance(e, aiohttp.ClientConnectorError)) from e
         if not isinstance(result, dict):
             raise WeChatAPIError(None, "answer is not a JSON object", status=0)
         if result.get("errcode"):

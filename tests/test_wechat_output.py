@@ -161,3 +161,24 @@ async def test_mass_send_frequency_limits_ask_to_retry_later(redis, wechat_api, 
         await output.close()
     assert (e.value.kind, e.value.reason, e.value.retry_after) == ("failed", "rate_limited", 60.0)
     assert api.calls == [] and len(api.failed) == 1  # asked once: the wait is the worker's, not a loop here
+
+
+async def test_mass_send_that_never_reached_wechat_is_safe_to_resend(redis, wechat_api):
+    api, base = wechat_api
+    output = WeChatOutput(WeChatAPI(redis, "wx" + uuid.uuid4().hex[:16], "s3cret", base), attempts=2)
+    try:
+        await output.api.access_token()  # cached in Redis; then WeChat's address stops answering
+        output.api.api_base = "http://127.0.0.1:1/cgi-bin/"
+        with pytest.raises(DeliveryFailed) as e:
+            await output.broadcast("wx:all", "通知", key="yibao_4_1700000000")
+    finally:
+        await output.close()
+    assert (e.value.kind, e.value.reason) == ("failed", "unreachable")
+    api.fail_next = [503, 503]  # reached, but answered 5xx: WeChat may have it
+    output = WeChatOutput(WeChatAPI(redis, "wx" + uuid.uuid4().hex[:16], "s3cret", base), attempts=2)
+    try:
+        with pytest.raises(DeliveryFailed) as e:
+            await output.broadcast("wx:all", "通知", key="yibao_5_1700000000")
+    finally:
+        await output.close()
+    assert e.value.kind == "unknown" and [f["status"] for f in api.failed] == [503, 503]
