@@ -28,7 +28,11 @@ from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.methods import (
@@ -53,16 +57,18 @@ from aiogram.types import (
     Update,
     User,
 )
-from aiohttp import web
+from aiohttp import ClientConnectorError, web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
+from bot.channels import DeliveryFailed, Sent, Undelivered
+from bot.config import Settings
 from bot.engine import SessionBusy
-from bot.handoff import DeliveryFailed
-from bot.i18n import SUPPORTED, normalize_locale
-from bot.messages import Incoming, Text, Turn
+from bot.i18n import SUPPORTED, Translator, normalize_locale
+from bot.messages import Incoming, Reply, Text, Turn
 from bot.privacy import mask
+from bot.retry import RetryLater, retrying
 from bot.runtime import Services
 from bot.sessions import SessionKey
 
@@ -116,8 +122,11 @@ MENU_COMMANDS = {c: f"telegram-cmd-{c}" for c in ("start", "menu", "help", "canc
 _WEBHOOK_REPLY: ContextVar[list[TelegramMethod[Any]] | None] = ContextVar("telegram_webhook_reply", default=None)
 
 
-class ChatBlocked(Exception):
+class ChatBlocked(DeliveryFailed):
     """The chat answered 403 (user blocked the bot, or the bot left the group); recorded, not retried."""
+
+    def __init__(self, chat_id: str, detail: str = "") -> None:
+        super().__init__("forbidden", "blocked", detail or chat_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,39 +180,219 @@ def make_bot(token: str, api_base: str) -> Bot:
     return Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(api_base)))
 
 
+class TelegramOutput:
+    """Telegram's `bot.channels.OutputChannel`: the one object every message to a Telegram chat leaves by —
+    replies (webhook and polling), handoff relays, the group invitation and announcements.
+
+    It renders a `Reply` (an inline keyboard whose buttons carry the step; long values by digest), splits text
+    under 4096 UTF-16 units, and makes each call through `bot.retry`: a 429 waits the ``retry_after`` Telegram
+    asks for, 5xx and network failures back off — within ``attempts`` and ``budget`` seconds
+    (TELEGRAM_SEND_ATTEMPTS / TELEGRAM_RETRY_BUDGET). ``retry_unknown=False`` (announcements) leaves 5xx and
+    timeouts to the caller: sendMessage has no idempotency key, so a retried 5xx may show a message twice.
+    A chat that became a supergroup (https://core.telegram.org/bots/api#responseparameters) is re-sent once to
+    its new id, and ``on_migrate(old, new)`` lets the caller move what it stored under the old id.
+    While a webhook request is being handled, the last sendMessage rides in its response (see `_WEBHOOK_REPLY`).
+    """
+
+    name = CHANNEL
+    pushes = True
+
+    def __init__(self, bot: Bot, redis: Any, translator: Translator, *, default_locale: str = "zh-CN",
+                 attempts: int = 4, budget: float = 30.0, retry_unknown: bool = True,
+                 on_migrate: Callable[[int, int], Awaitable[Any]] | None = None) -> None:
+        self.bot = bot
+        self.redis = redis
+        self.tr = translator
+        self.default_locale = default_locale
+        self.attempts = attempts
+        self.budget = budget
+        self.retry_unknown = retry_unknown
+        self.on_migrate = on_migrate
+
+    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
+                   chat: str | None = None, markup: InlineKeyboardMarkup | None = None,
+                   reply_to: int | None = None) -> Sent:
+        """`bot.channels.OutputChannel.send`; ``markup``/``reply_to`` are Telegram's own extras for final text."""
+        if isinstance(reply, str):
+            text = reply
+        else:
+            loc = locale or self.default_locale
+            rendered = self.tr.render(reply, loc)
+            markup = await self.keyboard(step, rendered.options) if rendered.options else None
+            text = rendered.text if rendered.text.strip() else self.tr.text(Text("telegram-choose"), loc)
+        chat_id = int(chat or user)
+        migrated_from: str | None = None
+        message_id = ""
+        pieces = split_text(text)
+        for i, piece in enumerate(pieces):
+            method = SendMessage(
+                chat_id=chat_id, text=piece, reply_markup=markup if i == len(pieces) - 1 else None,
+                reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
+                if reply_to is not None and i == 0 else None,
+            )
+            held = _WEBHOOK_REPLY.get()
+            if held is not None:
+                await self._flush(held)
+                held.append(method)
+                continue
+            try:
+                try:
+                    message = await self.call(method, chat_id=chat_id)
+                except TelegramMigrateToChat as e:
+                    if migrated_from is not None:
+                        raise
+                    migrated_from, chat_id = str(chat_id), int(e.migrate_to_chat_id)
+                    log.info("telegram chat %s became supergroup %s; sending there", migrated_from, chat_id)
+                    if self.on_migrate is not None:
+                        await self.on_migrate(int(migrated_from), chat_id)
+                    message = await self.call(method.model_copy(update={"chat_id": chat_id}), chat_id=chat_id)
+            except DeliveryFailed as e:
+                e.remaining = "\n".join(pieces[i:]) if i else None
+                raise
+            except TelegramAPIError as e:
+                failure = _failure(e)
+                failure.remaining = "\n".join(pieces[i:]) if i else None
+                raise failure from e
+            message_id = str(message.message_id)
+        return Sent(str(chat_id), message_id, migrated_from)
+
+    async def call(self, method: TelegramMethod[T], *, chat_id: int | str | None = None) -> T:
+        """One Bot API call through `bot.retry`: 429 waits ``retry_after``
+        (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this), 5xx and network
+        failures back off, within the bound; then the last aiogram exception is raised. A 403 is recorded
+        against ``chat_id`` and raised as `ChatBlocked`."""
+        held = _WEBHOOK_REPLY.get()
+        if held:
+            await self._flush(held)
+        try:
+            async for attempt in retrying(attempts=self.attempts, budget=self.budget):
+                with attempt:
+                    try:
+                        return await self.bot(method)
+                    except TelegramRetryAfter as e:
+                        log.warning("telegram %s rate limited (retry_after=%s)", method.__api_method__, e.retry_after)
+                        raise RetryLater("429", after=e.retry_after) from e
+                    except TelegramServerError as e:
+                        if not self.retry_unknown:
+                            raise
+                        log.warning("telegram %s failed with a server error: %s", method.__api_method__, e.message)
+                        raise RetryLater("5xx") from e
+                    except TelegramNetworkError as e:
+                        if not (self.retry_unknown or isinstance(e.__cause__, ClientConnectorError)):
+                            raise
+                        raise RetryLater("network") from e
+        except RetryLater as e:
+            log.error("telegram %s: giving up after retries (%s)", method.__api_method__, e)
+            raise e.__cause__ from None  # type: ignore[misc]
+        except TelegramForbiddenError as e:
+            if chat_id is None:
+                raise
+            await self.redis.sadd(BLOCKED, str(chat_id))
+            log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
+            raise ChatBlocked(str(chat_id), e.message) from e
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
+        """Send the held webhook reply over HTTP now (something must follow it)."""
+        while held:
+            method = held.pop(0)
+            await self.call(method, chat_id=getattr(method, "chat_id", None))
+
+    async def keyboard(self, step: int | None, options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
+        """One button per row (labels are long Chinese phrases); each carries the step it was drawn at."""
+        rows = [[InlineKeyboardButton(text=label, callback_data=await self.pack(step, value))]
+                for value, label in options]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    async def pack(self, step: int | None, value: str) -> str:
+        """``"<step>|<value>"`` (``-`` for no step); a value that would exceed 64 bytes is stored in Redis
+        under a digest and sent as ``"<step>|#<digest>"``."""
+        head = "-" if step is None else str(step)
+        data = f"{head}|{value}"
+        if len(data.encode()) <= MAX_CALLBACK_DATA and not value.startswith("#"):
+            return data
+        digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
+        await self.redis.set(f"{PREFIX}cb:{digest}", value, ex=CALLBACK_MAP_TTL)
+        return f"{head}|#{digest}"
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+def _failure(e: TelegramAPIError) -> DeliveryFailed:
+    """An aiogram exception as a `DeliveryFailed` kind (https://core.telegram.org/bots/api#making-requests)."""
+    if isinstance(e, TelegramForbiddenError):
+        return DeliveryFailed("forbidden", "blocked", e.message)
+    if isinstance(e, TelegramRetryAfter):
+        return DeliveryFailed("failed", "rate_limited", e.message, retry_after=float(e.retry_after))
+    if isinstance(e, TelegramMigrateToChat):
+        return DeliveryFailed("failed", "migrated", e.message)
+    if isinstance(e, TelegramServerError):
+        return DeliveryFailed("unknown", "server_error", e.message)
+    if isinstance(e, TelegramNetworkError):
+        if isinstance(e.__cause__, ClientConnectorError):  # never reached Telegram: safe to send again
+            return DeliveryFailed("failed", "unreachable", str(e.__cause__))
+        return DeliveryFailed("unknown", "network", e.message)
+    if isinstance(e, (TelegramBadRequest, TelegramNotFound, TelegramUnauthorizedError)):
+        return DeliveryFailed("failed", "error", f"{type(e).__name__}: {e.message}")
+    return DeliveryFailed("failed", "error", f"{type(e).__name__}: {e.message}")
+
+
+def make_output(settings: Settings, redis: Any, translator: Translator, *, bot: Bot | None = None,
+                **overrides: Any) -> TelegramOutput:
+    """The output for a process: the web app and the poller (from `TelegramChannel`), the announcement worker
+    (`announcement_output`). ``overrides``: `TelegramOutput` keyword arguments."""
+    token = settings.telegram_bot_token
+    if bot is None:
+        if token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        bot = make_bot(token.get_secret_value(), settings.telegram_api_base)
+    kwargs: dict[str, Any] = {"default_locale": settings.default_locale, "attempts": settings.telegram_send_attempts,
+                              "budget": settings.telegram_retry_budget} | overrides
+    return TelegramOutput(bot, redis, translator, **kwargs)
+
+
+def announcement_output(settings: Settings, redis: Any) -> TelegramOutput | None:
+    """For the announcement worker: one try per call (the worker paces 429s for every worker and never resends
+    a 5xx or timeout, which may have been delivered), requests bounded by ANNOUNCE_REQUEST_TIMEOUT."""
+    token = settings.telegram_bot_token
+    if token is None:
+        return None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base), limit=100,
+                             timeout=settings.announce_request_timeout)
+    bot = Bot(token.get_secret_value(), session=session)
+    return make_output(settings, redis, Translator(default=settings.default_locale), bot=bot, attempts=1,
+                       retry_unknown=False)
+
+
 class TelegramChannel:
     """One bot: turns updates into engine turns and turns into Bot API calls."""
 
-    def __init__(
-        self,
-        services: Services,
-        bot: Bot,
-        *,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-        max_attempts: int = 3,
-        max_retry_after: float = 60.0,
-        claim_ttl: int = 300,
-    ) -> None:
+    def __init__(self, services: Services, bot: Bot, *, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+                 claim_ttl: int = 300, **output: Any) -> None:
+        """``sleep``: the polling loop's pause; ``output``: `TelegramOutput` keyword arguments over the settings'."""
         self.services = services
+        self.sleep = sleep
         self.engine = services.engine
         self.tr = services.translator
         self.redis = services.redis
         self.bot = bot
-        self.sleep = sleep
-        self.max_attempts = max_attempts
-        self.max_retry_after = max_retry_after
+        settings = services.settings
+
+        async def migrated(old: int, new: int) -> None:  # the announcement registry follows the chat
+            await migrate_chat(self.redis, old, new, prefix=settings.announce_key_prefix)
+
+        self.output = make_output(settings, services.redis, services.translator, bot=bot, on_migrate=migrated,
+                                  **output)
+        self.undelivered = Undelivered(services.redis, REPLY_WINDOW)
         self.claim_ttl = claim_ttl
-        self.seen_ttl = services.settings.dedup_ttl_seconds
+        self.seen_ttl = settings.dedup_ttl_seconds
         services.engine.reply_ttl[CHANNEL] = REPLY_WINDOW
-        self.default_locale = services.settings.default_locale
+        self.default_locale = settings.default_locale
         self._me: User | None = None
         self.desk: Any = None  # adapters.telegram_desk.TelegramDesk when OPERATOR_CHAT_ID is set
 
     # -- inbound ------------------------------------------------------------------------------------
-    async def feed(self, data: dict[str, Any]) -> bool:
-        """Handle one Update given as decoded JSON (webhook body)."""
-        return await self.process(Update.model_validate(data, context={"bot": self.bot}))
-
     async def process(self, update: Update) -> bool:
         """Handle ``update`` once; False when its id was seen before (Telegram re-delivers unacknowledged
         updates, and webhook requests can arrive out of order, so this is a set of ids, not a high-water mark).
@@ -216,17 +405,24 @@ class TelegramChannel:
         "done" makes a re-delivery a duplicate: a re-delivery of a "pending" id (an attempt that died or failed
         mid-way) is handled again instead of being lost.
         """
+        key = f"{PREFIX}update:{update.update_id}"
         if self._engine_bound(update):
             try:
                 await self._dispatch(update)
             except ChatBlocked:
                 pass
-            except RedisError:
-                raise  # unanswered (webhook 5xx, polling keeps its offset): Telegram delivers it again
+            except (RedisError, DeliveryFailed):
+                # unanswered (webhook 5xx, polling keeps its offset): Telegram delivers it again, and the
+                # stored turn goes out then; until then the user's next message gets the question again
+                raise
             except Exception:
                 await self._failed(update)
+            if _WEBHOOK_REPLY.get() is None:
+                # Polling: the offset confirming this update goes out with the next getUpdates, which a crash
+                # may never send. Marked delivered here, a re-delivery is not answered twice; unmarked (a
+                # crash mid-send), the stored turn is sent again (see `_turn`).
+                await self.redis.set(key, "done", ex=self.seen_ttl)
             return True
-        key = f"{PREFIX}update:{update.update_id}"
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
             if await self.redis.get(key) != "pending":
                 log.debug("telegram update %s seen before; ignored", update.update_id)
@@ -309,49 +505,39 @@ class TelegramChannel:
             msg = self._incoming(update_id, user, m.chat.id, text=m.text)
         turn = await self._turn(msg, user)
         if turn is not None:
-            await self.send_turn(m.chat.id, turn)
+            await self.send_turn(m.chat.id, turn, str(user.id))
 
     async def _on_callback(self, update_id: int, cq: CallbackQuery) -> None:
-        """A pressed inline button. The query is always answered (the client shows a spinner until then)."""
-        answered = False
+        """A pressed inline button. The query is answered first — the client shows a spinner until then,
+        and the engine may wait for the user's lock (https://core.telegram.org/bots/api#answercallbackquery).
+        A re-delivered press is answered again, which Telegram refuses if the first answer got through."""
 
         async def answer(text: str | None = None) -> None:
-            nonlocal answered
-            answered = True
             try:
                 await self.call(AnswerCallbackQuery(callback_query_id=cq.id, text=text))
             except TelegramBadRequest as e:  # "query is too old": the reply below still matters more
                 log.info("telegram: callback query of update %s not answered: %s", update_id, e.message)
+            except TelegramAPIError as e:
+                log.warning("telegram: could not answer callback query of update %s: %s", update_id, e)
 
-        try:
-            user = cq.from_user
-            message = cq.message
-            chat_id = message.chat.id if message is not None else user.id
-            if message is not None and message.chat.type != "private":
-                return await answer(self._t("telegram-step-passed", await self._user_locale(user)))
-            step, value = await self.unpack(cq.data)
-            if value is None:  # not ours, or a long value whose mapping expired
-                await answer(self._t("telegram-step-passed", await self._user_locale(user)))
-                return await self._drop_keyboard(message)
-            turn = await self._turn(self._incoming(update_id, user, chat_id, payload=value, step=step), user)
-            if turn is None:
-                return await answer(self._t("common-busy", await self._user_locale(user)))
-            if turn.duplicate:
-                answered = True  # a re-delivered press: its query was answered the first time; resend only
-                return await self.send_turn(chat_id, turn)
-            stale = turn.intent == "stale"
-            await answer(self._t("telegram-step-passed", turn.locale) if stale else None)
-            if not any(reply.options for reply in turn.replies):
-                # Only when nothing replaces it: a new keyboard makes the old one stale anyway (its
-                # buttons carry their step, so a late press gets "step passed", never a transition).
-                await self._drop_keyboard(message)
-            await self.send_turn(chat_id, turn)
-        finally:
-            if not answered:
-                try:
-                    await self.call(AnswerCallbackQuery(callback_query_id=cq.id))
-                except Exception:
-                    log.warning("telegram: could not answer callback query of update %s", update_id)
+        user = cq.from_user
+        message = cq.message
+        chat_id = message.chat.id if message is not None else user.id
+        if message is not None and message.chat.type != "private":
+            return await answer(self._t("telegram-step-passed", await self._user_locale(user)))
+        step, value = await self.unpack(cq.data)
+        if value is None:  # not ours, or a long value whose mapping expired
+            await answer(self._t("telegram-step-passed", await self._user_locale(user)))
+            return await self._drop_keyboard(message)
+        await answer()
+        turn = await self._turn(self._incoming(update_id, user, chat_id, payload=value, step=step), user)
+        if turn is None:
+            return
+        if not turn.duplicate and not any(reply.options for reply in turn.replies):
+            # Only when nothing replaces it: a new keyboard makes the old one stale anyway (its
+            # buttons carry their step, so a late press gets "step passed", never a transition).
+            await self._drop_keyboard(message)
+        await self.send_turn(chat_id, turn, str(user.id))
 
     async def _on_group_message(self, m: Message) -> None:
         """In groups: answer only commands and mentions, and only to invite a private chat — errands
@@ -419,12 +605,18 @@ class TelegramChannel:
             return None
         if turn.duplicate:
             # Seen before; the flow does not move again. A webhook re-delivery means Telegram did not see the
-            # first answer, and the reply riding in it was lost with it: send the stored turn again. Polling
-            # re-delivers a batch whose confirmation was lost after its sends had been made: stay silent.
-            if _WEBHOOK_REPLY.get() is None:
+            # first answer, and the reply riding in it was lost with it. Polling re-delivers what a crash left
+            # unconfirmed: `process` marks an update done once its turn went out, so an unmarked one was not
+            # (or not surely) delivered. Either way the stored turn goes out again, and once it has, the
+            # user's next message is read as an answer again (the undelivered mark is dropped).
+            if _WEBHOOK_REPLY.get() is None and await self.redis.get(f"{PREFIX}update:{msg.message_id}") == "done":
                 log.debug("telegram update %s seen before; ignored", msg.message_id)
                 return replace(turn, replies=())
             log.info("telegram update %s: re-sending the stored turn", msg.message_id)
+            sent = await self.send_turn(int(msg.chat_id), turn, msg.user_id)
+            if sent is not None:
+                await self.undelivered.forget(CHANNEL, msg.user_id)
+            return replace(turn, replies=())
         return turn
 
     async def _failed(self, update: Update) -> None:
@@ -447,77 +639,34 @@ class TelegramChannel:
         except Exception:
             log.error("telegram: apology for update %s could not be sent either", update.update_id)
 
-    # -- outbound -----------------------------------------------------------------------------------
-    async def send_turn(self, chat_id: int | str, turn: Turn) -> None:
-        for reply in turn.replies:
-            rendered = self.tr.render(reply, turn.locale)
-            markup = await self.keyboard(turn.step, rendered.options) if rendered.options else None
-            text = rendered.text if rendered.text.strip() else self._t("telegram-choose", turn.locale)
-            await self.send_text(chat_id, text, markup)
+    # -- outbound (all through the output) -----------------------------------------------------------
+    async def send_turn(self, chat_id: int | str, turn: Turn, user: str | None = None) -> Sent | None:
+        """Every reply of ``turn``; on a failure the turn is remembered as undelivered for ``user`` (the engine
+        shows it again instead of reading their next message as an answer) and `DeliveryFailed` raised."""
+        sent: Sent | None = None
+        chat: str | None = str(chat_id)
+        try:
+            for reply in turn.replies:
+                sent = await self.output.send(user or str(chat_id), reply, locale=turn.locale, step=turn.step,
+                                              chat=chat)
+                chat = sent.chat_id
+        except DeliveryFailed as e:
+            if user is not None and e.kind != "forbidden" and turn.replies:
+                await self.undelivered.remember(CHANNEL, user, turn)
+            raise
+        return sent
 
     async def send_text(self, chat_id: int | str, text: str, markup: InlineKeyboardMarkup | None = None,
-                        *, reply_to: int | None = None) -> None:
-        """Send ``text`` split under the length limit; the keyboard goes with the last piece."""
-        pieces = split_text(text)
-        for i, piece in enumerate(pieces):
-            last = i == len(pieces) - 1
-            method = SendMessage(
-                chat_id=chat_id, text=piece, reply_markup=markup if last else None,
-                reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
-                if reply_to is not None and i == 0 else None,
-            )
-            held = _WEBHOOK_REPLY.get()
-            if held is None:
-                await self.call(method, chat_id=chat_id)
-            else:
-                await self._flush(held)
-                held.append(method)
-
-    async def notify(self, chat_id: int | str, text: str) -> bool:
-        """A bot-initiated message (announcements): skipped for chats that blocked the bot."""
-        if await self.redis.sismember(BLOCKED, str(chat_id)):
-            return False
-        try:
-            await self.send_text(chat_id, text)
-        except ChatBlocked:
-            return False
-        return True
+                        *, reply_to: int | None = None) -> Sent:
+        return await self.output.send(str(chat_id), text, markup=markup, reply_to=reply_to)
 
     async def call(self, method: TelegramMethod[T], *, chat_id: int | str | None = None) -> T:
-        """One Bot API call, waiting out 429s as told (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this)
-        a bounded number of times; a 403 is recorded against ``chat_id`` and raised as `ChatBlocked`."""
-        held = _WEBHOOK_REPLY.get()
-        if held:
-            await self._flush(held)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await self.bot(method)
-            except TelegramRetryAfter as e:
-                if attempt >= self.max_attempts or e.retry_after > self.max_retry_after:
-                    log.error("telegram %s: still rate limited after %s attempts (retry_after=%s); giving up",
-                              method.__api_method__, attempt, e.retry_after)
-                    raise
-                log.warning("telegram %s rate limited; retrying in %ss", method.__api_method__, e.retry_after)
-                await self.sleep(e.retry_after)
-            except TelegramForbiddenError as e:
-                if chat_id is None:
-                    raise
-                await self.redis.sadd(BLOCKED, str(chat_id))
-                log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
-                raise ChatBlocked(str(chat_id)) from e
-
-    async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
-        """Send the held webhook reply over HTTP now (something must follow it)."""
-        while held:
-            method = held.pop(0)
-            await self.call(method, chat_id=getattr(method, "chat_id", None))
+        return await self.output.call(method, chat_id=chat_id)
 
     def _webhook_response(self, method: SendMessage) -> web.Response:
         """The held sendMessage as a JSON webhook response. Written out here rather than by aiogram's
         `build_form_data` (model_dump + prepare_value of every field: a third of the adapter's time); the
-        bot has no `DefaultBotProperties`, so the fields set in `send_text` are all there is to send."""
+        bot has no `DefaultBotProperties`, so the fields set in `TelegramOutput.send` are all there is to send."""
         payload: dict[str, Any] = {"method": "sendMessage", "chat_id": method.chat_id, "text": method.text}
         if method.reply_markup is not None:
             payload["reply_markup"] = method.reply_markup.model_dump(exclude_none=True)
@@ -537,23 +686,12 @@ class TelegramChannel:
         except TelegramBadRequest as e:  # "message is not modified", "message can't be edited", …
             log.debug("telegram: keyboard not removed: %s", e.message)
 
-    # -- buttons --------------------------------------------------------------------------------------
+    # -- buttons (drawn by the output) ------------------------------------------------------------------
     async def keyboard(self, step: int | None, options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-        """One button per row (labels are long Chinese phrases); each carries the step it was drawn at."""
-        rows = [[InlineKeyboardButton(text=label, callback_data=await self.pack(step, value))]
-                for value, label in options]
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return await self.output.keyboard(step, options)
 
     async def pack(self, step: int | None, value: str) -> str:
-        """``"<step>|<value>"`` (``-`` for no step); a value that would exceed 64 bytes is stored in Redis
-        under a digest and sent as ``"<step>|#<digest>"``."""
-        head = "-" if step is None else str(step)
-        data = f"{head}|{value}"
-        if len(data.encode()) <= MAX_CALLBACK_DATA and not value.startswith("#"):
-            return data
-        digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
-        await self.redis.set(f"{PREFIX}cb:{digest}", value, ex=CALLBACK_MAP_TTL)
-        return f"{head}|#{digest}"
+        return await self.output.pack(step, value)
 
     async def unpack(self, data: str | None) -> tuple[int | None, str | None]:
         head, sep, value = (data or "").partition("|")
@@ -728,21 +866,13 @@ async def run_polling(services: Services, *, timeout: int = 30) -> None:
 
 
 def attach_handoff(channel: TelegramChannel, services: Services) -> None:
-    """Let operators' replies reach Telegram users, and run the operator desk when OPERATOR_CHAT_ID is set."""
+    """Register the channel's output (operators' replies reach Telegram users through it), and run the
+    operator desk when OPERATOR_CHAT_ID is set."""
     from adapters.telegram_desk import TelegramDesk
 
-    async def send(chat_id: str, text: str) -> None:
-        try:
-            await channel.send_text(int(chat_id), text)
-        except ChatBlocked as e:
-            raise DeliveryFailed("blocked") from e
-        except TelegramAPIError as e:
-            raise DeliveryFailed("error", e.message) from e
-
-    services.handoff.register_sender(CHANNEL, send)
+    services.outputs.add(channel.output)
     desk_chat = services.settings.operator_chat_id
     if desk_chat is not None:
         channel.desk = TelegramDesk(channel, services.handoff, desk_chat,
                                     topics_per_minute=services.settings.operator_topics_per_minute)
         services.handoff.desk = channel.desk
-

@@ -33,7 +33,7 @@ from wechatpy.replies import create_reply
 from wechatpy.utils import WeChatSigner
 
 from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, TokenUnavailable, WeChatAPI, WeChatAPIError
-from bot.channels import DeliveryFailed, Sent
+from bot.channels import DeliveryFailed, Sent, Undelivered
 from bot.config import Settings
 from bot.engine import SessionBusy
 from bot.i18n import Rendered, Translator
@@ -71,6 +71,8 @@ LOG_CARRY_USERS = 10_000
 # WeChat retries a message it got no answer to within 5 s, three times (about 15 s in all): the engine keeps
 # the whole turn this long for those retries, and only a marker afterwards (bot/sessions.py).
 REPLY_WINDOW = 60
+# A turn the customer-service API could not deliver is shown again at the user's next message within this time.
+UNDELIVERED_TTL = 3600
 
 
 class BadRequest(Exception):
@@ -104,6 +106,7 @@ class WeChatChannel:
                 raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey") from e
         self.output = build_output(s, services.redis, services.translator)
         self.cs: WeChatAPI | None = self.output.api  # None: no appid/secret, only passive replies
+        self.undelivered = Undelivered(services.redis, UNDELIVERED_TTL)
         self.clock: Callable[[], float] = time.time
         self.deadline = DEADLINE
         self.text_limit = TEXT_LIMIT
@@ -191,7 +194,7 @@ class WeChatChannel:
             # Send the passive reply first so the remainder arrives after it, then the rest in the background.
             await response.prepare(request)
             await response.write_eof()
-            self._spawn(self._send_rest(incoming, chunks[1:]))
+            self._spawn(self._send_rest(incoming, chunks[1:], turn))
         return response
 
     async def _receive(self, request: web.Request) -> Received:
@@ -368,7 +371,7 @@ class WeChatChannel:
         if not await self._cs_available():
             return  # WeChat's retry of this MsgId gets the stored turn as its passive reply
         if await self._claim(incoming, "cs"):
-            await self._send_rest(incoming, await self._chunks(turn), guard=False)
+            await self._send_rest(incoming, await self._chunks(turn), turn, guard=False)
 
     async def _claim(self, incoming: Incoming, how: str) -> bool:
         """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
@@ -430,8 +433,10 @@ class WeChatChannel:
         except RedisError:
             return False  # keep the answer in the passive reply
 
-    async def _send_rest(self, incoming: Incoming, chunks: list[str], *, guard: bool = True) -> None:
-        """What the passive reply could not carry (or all of a late turn), through the output."""
+    async def _send_rest(self, incoming: Incoming, chunks: list[str], turn: Turn, *, guard: bool = True) -> None:
+        """What the passive reply could not carry (or all of a late turn), through the output. When it cannot
+        be delivered, ``turn`` is remembered (bot/channels.py `Undelivered`): the user's next message gets the
+        pending question again instead of being read as an answer to a question they never saw."""
         text = "\n\n".join(c for c in chunks if c.strip())  # a relay turn has no text: never send an empty message
         if self.cs is None or not text:
             return
@@ -446,6 +451,9 @@ class WeChatChannel:
                 # This account type may not use the API: cut long replies short for the next hour.
                 await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
             log.error("wechat: customer-service send failed for %s: %s", incoming.message_id, e)
+            if e.kind != "forbidden":
+                with contextlib.suppress(RedisError):
+                    await self.undelivered.remember(CHANNEL, incoming.user_id, turn)
         except Exception:
             log.exception("wechat: customer-service send failed for %s", incoming.message_id)
 

@@ -26,11 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import redis.asyncio as aioredis  # noqa: E402
 
-from bot.announcements.senders import TelegramSender  # noqa: E402
 from bot.announcements.store import Store, TargetSpec  # noqa: E402
 from bot.announcements.worker import Worker  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from tests.test_announce_standin import BotAPIStandIn  # noqa: E402  (the tests' stand-in, reused)
+from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs  # noqa: E402
 
 
 def start_redis() -> tuple[str, subprocess.Popen, str]:
@@ -61,9 +60,9 @@ async def bench(url: str, args: argparse.Namespace) -> None:
     for i in range(0, args.targets, 1000):
         await redis.hset(store.subs, mapping={str(c): "{}" for c in chats[i:i + 1000]})
 
-    async with BotAPIStandIn(delay=args.latency) as api:
-        senders = [TelegramSender("123:bench", api.url) for _ in range(args.workers)]
-        workers = [Worker(settings, redis, telegram=s, name=f"bench{i}", poll_interval=0.05)
+    async with FakeBotAPI(token=None, delay=args.latency) as api:
+        senders = [announcement_outputs(settings, redis, api.url) for _ in range(args.workers)]
+        workers = [Worker(settings, redis, outputs=s, name=f"bench{i}", poll_interval=0.05)
                    for i, s in enumerate(senders)]
         tasks = [asyncio.create_task(w.run()) for w in workers]
         a = await store.create(TargetSpec("subscribers"), text="医保年度缴费提醒 / annual contribution reminder")
@@ -75,7 +74,7 @@ async def bench(url: str, args: argparse.Namespace) -> None:
             w.stop.set()
         await asyncio.gather(*tasks)
         for s in senders:
-            await s.close()
+            await close_outputs(s)
     report = await store.report(a.id, details=False)
     await redis.aclose()
 

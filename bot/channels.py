@@ -35,11 +35,13 @@ Nothing under ``bot/`` imports an adapter.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from bot.messages import Reply, Turn
+from bot.sessions import SessionKey
 
 FailureKind = Literal["forbidden", "failed", "unknown"]
 
@@ -107,6 +109,26 @@ async def send_turn(output: OutputChannel, user: str, turn: Turn, *, chat: str |
         if last.migrated_from is not None:
             chat = last.chat_id
     return last
+
+
+class Undelivered:
+    """The turn a channel could not deliver, per user: ``bot:{<channel>:<user>}:undelivered`` (STRING, the
+    turn's JSON, expiring with the channel's reply window). It lives in the user's slot so the engine's begin
+    script reads it in the same round trip as the session: while it is there, the user's next message is not
+    read as an answer — the undelivered turn (the pending question and its buttons) is shown again instead,
+    and that turn's commit drops the mark. A channel writes it only when a send failed, and drops it after a
+    re-delivered message's stored turn went out, so a delivered message costs nothing here."""
+
+    def __init__(self, redis: Any, ttl: int) -> None:
+        self.redis = redis
+        self.ttl = ttl
+
+    async def remember(self, channel: str, user: str, turn: Turn) -> None:
+        data = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
+        await self.redis.set(SessionKey(channel, user).key("undelivered"), data, ex=self.ttl)
+
+    async def forget(self, channel: str, user: str) -> None:
+        await self.redis.delete(SessionKey(channel, user).key("undelivered"))
 
 
 class Outputs(Mapping[str, OutputChannel]):

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base: str = "https://api.telegram.org"
+    telegram_send_attempts: int = Field(4, ge=1, description="tries per Bot API call for 429s, 5xx and refused "
+                                        "connections before a reply counts as undelivered")
+    telegram_retry_budget: float = Field(30.0, ge=0, description="seconds a Bot API call may spend waiting "
+                                         "(retry_after, backoff); a 429 asking longer gives up at once")
     public_url: str | None = None
 
     # operator handoff (bot/handoff.py)

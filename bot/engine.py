@@ -13,6 +13,7 @@ import contextlib
 import json
 import logging
 import secrets
+from dataclasses import replace
 from typing import AsyncIterator, Protocol
 
 from redis.exceptions import RedisError
@@ -100,8 +101,7 @@ class Engine:
         while True:
             token = secrets.token_hex(8)
             try:
-                status, payload, handoff = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms,
-                                                                  claim=claim)
+                begun = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms, claim=claim)
             except RedisError:
                 # A timeout says nothing of the server side: a hung Redis still runs the script once it wakes,
                 # and would hold the lock and a "pending" mark for a run that never happens, keeping the
@@ -109,6 +109,7 @@ class Engine:
                 self._release_later(key, msg.message_id, token)
                 raise
             claim = None  # written: a retry of the loop must not find its own value and refuse
+            status, payload, handoff = begun
             if status == "done":
                 return Turn.from_json(json.loads(payload), duplicate=True)
             if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
@@ -118,7 +119,7 @@ class Engine:
                 try:
                     session = await self._load(key, msg, payload, handoff)
                     async with self._keep_lock(key, msg.message_id, token):
-                        turn = await self._run(session, msg)
+                        turn = _undelivered(session, begun.undelivered) or await self._run(session, msg)
                     turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
                 except BaseException as e:
                     await self._abort(key, msg.message_id, token)
@@ -212,6 +213,21 @@ class Engine:
             await self.store.abort(key, message_id, token)
         except RedisError as e:  # the lock expires by itself within lock_ttl
             log.warning("could not release the lock of %s: %s", key, _one_line(e))
+
+
+def _undelivered(session: Session, raw: str) -> Turn | None:
+    """The user's last turn never reached them (bot/channels.py `Undelivered`): show it again — the pending
+    question with its buttons — rather than read this message as an answer to a question they never saw.
+    Only while nothing moved since (same step) and no operator owns the chat."""
+    if not raw or session.handoff:
+        return None
+    try:
+        turn = Turn.from_json(json.loads(raw))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+    if turn.step != session.step:
+        return None
+    return replace(turn, intent="undelivered", effects=())
 
 
 def _one_line(e: BaseException) -> str:

@@ -12,6 +12,9 @@ user sees; nothing is swallowed here.
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -31,7 +34,8 @@ class RetryLater(Exception):
 
 
 def retrying(*, attempts: int = 5, budget: float = 30.0, initial: float = 0.2, cap: float = 10.0,
-             retry_on: type[BaseException] | tuple[type[BaseException], ...] = RetryLater) -> AsyncRetrying:
+             retry_on: type[BaseException] | tuple[type[BaseException], ...] = RetryLater,
+             sleep: Callable[[float], Awaitable[Any]] | None = None) -> AsyncRetrying:
     """Up to ``attempts`` tries; stop instead of sleeping when the next try would start after ``budget``
     seconds (so a 429 asking for 120 s fails at once under a 30 s budget, and is honoured under a 180 s one)."""
     backoff = wait_exponential_jitter(initial=initial, max=cap)
@@ -41,7 +45,9 @@ def retrying(*, attempts: int = 5, budget: float = 30.0, initial: float = 0.2, c
         after = getattr(exc, "after", None)
         return float(after) if after is not None else backoff(state)
 
+    extra = {} if sleep is None else {"sleep": sleep}  # e.g. a sleep that a stop request cuts short
     return AsyncRetrying(
+        **extra,
         stop=stop_after_attempt(attempts) | stop_before_delay(budget),
         wait=wait,
         retry=retry_if_exception_type(retry_on),

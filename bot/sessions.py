@@ -127,10 +127,10 @@ def load_pointer(raw: str) -> dict[str, Any] | None:
 _SAVED_FIELDS = tuple(name for name in Session.__dataclass_fields__ if name != "handoff")
 
 
-# KEYS: session, lock, dedup, handoff[, seen]   ARGV: token, lock_ttl_ms[, message_id]
+# KEYS: session, lock, dedup, handoff[, seen[, undelivered]]   ARGV: token, lock_ttl_ms[, message_id]
 # Returns {status, payload, handoff}: done+stored turn | seen (done, reply no longer kept) | pending (same
 # message in flight) | locked | acquired+session+the active handoff pointer (kept in its own key so
-# operators never need the lock).
+# operators never need the lock)+the turn a channel could not deliver (bot/channels.py `Undelivered`).
 _BEGIN = """
 local d = redis.call('GET', KEYS[3])
 if d then
@@ -140,13 +140,14 @@ end
 if KEYS[5] and redis.call('ZSCORE', KEYS[5], ARGV[3]) then return {'seen', '', ''} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
   redis.call('SET', KEYS[3], '', 'PX', ARGV[2])
-  return {'acquired', redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[4]) or ''}
+  return {'acquired', redis.call('GET', KEYS[1]) or '', redis.call('GET', KEYS[4]) or '',
+          (KEYS[6] and redis.call('GET', KEYS[6])) or ''}
 end
 return {'locked', '', ''}
 """
 
-# KEYS: session, lock, dedup[, seen]   ARGV: token, session_json, session_ttl_s, turn_json, reply_ttl_s
-#                                            [, message_id, now_s, marker_ttl_s]
+# KEYS: session, lock, dedup[, seen[, undelivered]]   ARGV: token, session_json, session_ttl_s, turn_json,
+#                                                          reply_ttl_s[, message_id, now_s, marker_ttl_s]
 # Compare-and-set: writes only while this caller still holds the lock. The turn is kept whole for the
 # reply window; the marker in ``seen`` (score = when it expires) for the rest, expired ones pruned here.
 _COMMIT = """
@@ -158,6 +159,7 @@ if KEYS[4] then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', ARGV[7])
   redis.call('EXPIRE', KEYS[4], ARGV[8])
 end
+if KEYS[5] then redis.call('DEL', KEYS[5]) end  -- this turn replaces an undelivered one
 redis.call('DEL', KEYS[2])
 return 1
 """
@@ -194,6 +196,18 @@ class Claim:
     key: str
     value: str
     ttl: int
+
+
+class Begun(tuple):
+    """`RedisSessionStore.begin`'s answer: ``(status, payload, handoff)``, plus ``undelivered`` — the turn
+    a channel could not deliver to this user (JSON; "" when none)."""
+
+    undelivered: str
+
+    def __new__(cls, status: str, payload: str, handoff: str, undelivered: str = "") -> "Begun":
+        self = super().__new__(cls, (status, payload, handoff))
+        self.undelivered = undelivered
+        return self
 
 
 class ClaimRefused(Exception):
@@ -235,24 +249,23 @@ class RedisSessionStore:
 
     # -- engine protocol: one round trip in, one round trip out ----------------------------------
     async def begin(self, key: SessionKey, message_id: str, token: str, lock_ttl_ms: int, *,
-                    claim: Claim | None = None) -> tuple[str, str, str]:
+                    claim: Claim | None = None) -> Begun:
         """Dedup check + lock + load in one round trip: (status, session or stored turn, handoff pointer).
 
         ``claim``: a channel's own bookkeeping key (e.g. a WeChat nonce), set in the same round trip
         (pipelined: it may live in another cluster slot); `ClaimRefused` when it holds another value."""
         keys = [key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("handoff"),
-                key.key("seen")]
+                key.key("seen"), key.key("undelivered")]
         args = [token, lock_ttl_ms, message_id]
         if claim is None:
-            status, payload, handoff = await self._begin(keys=keys, args=args)
-            return _s(status), _s(payload), _s(handoff)
-        previous, (status, payload, handoff) = await self._claim_and_begin(claim, keys, args)
-        status = _s(status)
+            return _begun(await self._begin(keys=keys, args=args))
+        previous, result = await self._claim_and_begin(claim, keys, args)
+        begun = _begun(result)
         if previous is not None and _s(previous) != claim.value:
-            if status == "acquired":
+            if begun[0] == "acquired":
                 await self.abort(key, message_id, token)
             raise ClaimRefused(claim.key)
-        return status, _s(payload), _s(handoff)
+        return begun
 
     async def _claim_and_begin(self, claim: Claim, keys: list[str], args: list[Any]) -> list[Any]:
         if self._cluster:
@@ -283,7 +296,8 @@ class RedisSessionStore:
         message id as a marker for ``dedup_ttl``, unlock — if this caller still holds the lock."""
         reply_ttl = dedup_ttl if reply_ttl is None else min(reply_ttl, dedup_ttl)
         ok = await self._commit(
-            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("seen")],
+            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("seen"),
+                  key.key("undelivered")],
             args=[token, session.dumps(), self.ttl, turn_json, reply_ttl, message_id, int(time.time()), dedup_ttl],
         )
         return bool(ok)
@@ -299,6 +313,10 @@ class RedisSessionStore:
     async def discard(self, key: SessionKey, part: str, value: str) -> None:
         """Delete the damaged value of ``part`` (e.g. ``handoff``) unless someone replaced it meanwhile."""
         await self._discard(keys=[key.key(part)], args=[value])
+
+
+def _begun(result: list[Any]) -> Begun:
+    return Begun(*(_s(v) for v in result))
 
 
 def _s(v: str | bytes) -> str:

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot import announcements as ann_api
 from bot.announcements.admin import AdminError, create
-from bot.announcements.senders import TelegramSender, WeChatSender
+from adapters.wechat import announcement_output
 from bot.announcements.store import Store, TargetError, TargetSpec
 from bot.announcements.worker import Worker
 from bot.i18n import Translator
@@ -23,8 +23,8 @@ from bot.messages import Text
 from bot.runtime import build_services
 from bot.server import create_app
 from tests.conftest import make_settings
+from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs
 from tests.fixtures.wechat.api import WeChatAPIStandIn
-from tests.test_announce_standin import BotAPIStandIn
 
 
 def ann_settings(redis_url: str, **over: object):
@@ -42,15 +42,15 @@ def redis_url(request, redis_url):
     return redis_url if request.param == "redis" else request.getfixturevalue("cluster_url")
 
 @pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
+async def api() -> AsyncIterator[FakeBotAPI]:
+    async with FakeBotAPI(token=None) as stand_in:
         yield stand_in
 
 
 @contextlib.asynccontextmanager
 async def workers(settings, redis, api_url: str, n: int = 1, wechat=None) -> AsyncIterator[list[Worker]]:
-    senders = [TelegramSender(settings.telegram_bot_token.get_secret_value(), api_url) for _ in range(n)]
-    ws = [Worker(settings, redis, telegram=s, wechat=wechat, name=f"w{i}-{uuid.uuid4().hex[:4]}",
+    senders = [announcement_outputs(settings, redis, api_url, *([wechat] if wechat else [])) for _ in range(n)]
+    ws = [Worker(settings, redis, outputs=s, name=f"w{i}-{uuid.uuid4().hex[:4]}",
                  poll_interval=0.05) for i, s in enumerate(senders)]
     tasks = [asyncio.create_task(w.run()) for w in ws]
     try:
@@ -60,7 +60,7 @@ async def workers(settings, redis, api_url: str, n: int = 1, wechat=None) -> Asy
             w.stop.set()
         await asyncio.gather(*tasks)
         for s in senders:
-            await s.close()
+            await close_outputs(s)
 
 
 async def wait_done(store: Store, ann: str, timeout: float = 20.0) -> dict:
@@ -184,7 +184,7 @@ async def test_429_pauses_every_send_for_retry_after_then_delivers_once(redis, r
     async with workers(settings, redis, api.url):
         report = await wait_done(store, a.id)
     assert report["sent"] == 200 and api.counts()["20"] == 1
-    t429 = next(at for at, chat, status in api.errors if status == 429)
+    t429 = next(at for at, chat, status in api.refusals if status == 429)
     retried = next(s.at for s in api.sent if s.chat == "20")
     assert retried >= t429 + 1.0
     # nothing else reached the API during the pause, apart from calls already on the wire
@@ -202,7 +202,7 @@ async def test_403_is_recorded_not_retried_and_the_subscriber_dropped(redis, red
         report = await wait_done(store, a.id)
     assert report["sent"] == 1 and report["failed"] == 2
     assert "403" in report["failed_targets"]["tg:2"] and "chat not found" in report["failed_targets"]["tg:3"]
-    assert [c for _, c, s in api.errors].count("2") == 1  # never retried
+    assert [c for _, c, s in api.refusals].count("2") == 1  # never retried
     assert not await store.is_subscribed(2) and await store.is_subscribed(3)
 
 
@@ -273,7 +273,7 @@ async def test_wechat_mass_send_resumed_after_a_dead_worker_uses_the_same_client
         assert await store.transition("claim", a.id, "wx:tag:3", "ghost") == "ok"
         created = (await redis.hget(store.meta(a.id), "created_at")).split(".")[0]
         wx.seen[f"yibao_{a.id}_{created}"] = 777
-        sender = WeChatSender(redis, settings.wechat_appid, "s", wx.url)
+        sender = announcement_output(settings, redis)
         async with workers(settings, redis, api.url, wechat=sender):
             report = await wait_done(store, a.id)
     finally:

@@ -16,7 +16,7 @@ from typing import AsyncIterator
 import pytest
 
 from bot.announcements.store import Store
-from tests.test_announce_standin import BotAPIStandIn
+from tests.fixtures.telegram.bot_api import FakeBotAPI
 
 CONCURRENCY = 16
 
@@ -70,7 +70,7 @@ async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(re
     store = Store(redis, prefix)
     chats = list(range(20_000, 20_600))
     await redis.hset(store.subs, mapping={str(c): '{"locale": "zh-CN"}' for c in chats})
-    async with BotAPIStandIn() as api:
+    async with FakeBotAPI(token=None) as api:
         env = worker_env(redis_url, api.url, prefix)
         code, out, err = await run_cli(env, tmp_path, "announce", "create", "--target", "telegram:subscribers",
                                        "--text", "异地就医备案新规", "--json")
@@ -118,7 +118,7 @@ async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(re
     assert {f"tg:{c}" for c in never_received} <= set(report["unknown_targets"])
 
 
-async def _ge(api: BotAPIStandIn, n: int) -> bool:
+async def _ge(api: FakeBotAPI, n: int) -> bool:
     return len(api.sent) >= n
 
 

@@ -1,137 +1,65 @@
-"""A local Telegram Bot API stand-in for the announcement tests and bench, and the sender's tests
-against it (how each platform answer becomes an `Outcome`).
-
-`BotAPIStandIn` records every sendMessage with its arrival time and can answer 429 (retry_after), 403,
-a group migration or a 400 for chosen chat ids. The WeChat API stand-in is tests/fixtures/wechat/api.py.
+"""The announcement sends against the stand-ins: how each platform answer, as the channel's output reports it,
+becomes an `Outcome` (the stand-ins: tests/fixtures/telegram/bot_api.py, tests/fixtures/wechat/api.py).
 """
 from __future__ import annotations
 
-import asyncio
-import itertools
-import time
-from collections import Counter
-from dataclasses import dataclass, field
+import uuid
 
-from aiohttp import web
-
-from bot.announcements.senders import TelegramSender
-
-
-@dataclass
-class Sent:
-    at: float
-    chat: str
-    text: str
-
-
-@dataclass
-class BotAPIStandIn:
-    delay: float = 0.0
-    retry_once: dict[str, int] = field(default_factory=dict)  # chat → retry_after, answered once
-    forbidden: set[str] = field(default_factory=set)
-    migrate: dict[str, str] = field(default_factory=dict)  # old chat → new chat
-    bad: set[str] = field(default_factory=set)
-    sent: list[Sent] = field(default_factory=list)
-    errors: list[tuple[float, str, int]] = field(default_factory=list)  # (at, chat, status)
-    url: str = ""
-
-    def __post_init__(self) -> None:
-        self._ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
-
-    async def start(self) -> "BotAPIStandIn":
-        app = web.Application()
-        app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
-        return self
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> "BotAPIStandIn":
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        at = time.time()
-        if request.match_info["method"].lower() != "sendmessage":
-            return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
-        form = await request.post()
-        chat, text = str(form["chat_id"]), str(form["text"])
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        if chat in self.retry_once:
-            after = self.retry_once.pop(chat)
-            return self._error(at, chat, 429, f"Too Many Requests: retry after {after}", {"retry_after": after})
-        if chat in self.forbidden:
-            return self._error(at, chat, 403, "Forbidden: bot was blocked by the user")
-        if chat in self.migrate:
-            return self._error(at, chat, 400, "Bad Request: group chat was upgraded to a supergroup chat",
-                               {"migrate_to_chat_id": int(self.migrate[chat])})
-        if chat in self.bad:
-            return self._error(at, chat, 400, "Bad Request: chat not found")
-        self.sent.append(Sent(at, chat, text))
-        return web.json_response({"ok": True, "result": {
-            "message_id": next(self._ids), "date": int(at), "text": text,
-            "chat": {"id": int(chat), "type": "private" if int(chat) > 0 else "supergroup"}}})
-
-    def _error(self, at: float, chat: str, status: int, description: str, parameters: dict | None = None) -> web.Response:
-        self.errors.append((at, chat, status))
-        body = {"ok": False, "error_code": status, "description": description}
-        if parameters:
-            body["parameters"] = parameters
-        return web.json_response(body, status=status)
-
-    # -- checks -------------------------------------------------------------------------------------------
-    def counts(self) -> Counter:
-        return Counter(s.chat for s in self.sent)
-
-    def requests(self) -> list[tuple[float, str]]:
-        """Every request that reached the stand-in (sent or refused): what a rate limit is about."""
-        return sorted([(s.at, s.chat) for s in self.sent] + [(a, c) for a, c, _ in self.errors])
-
-    def max_in_window(self, window: float = 1.0, chat: str | None = None) -> int:
-        times = [a for a, c in self.requests() if chat is None or c == chat]
-        best, j = 0, 0
-        for i, t in enumerate(times):
-            while times[j] <= t - window:
-                j += 1
-            best = max(best, i - j + 1)
-        return best
+from adapters.wechat import announcement_output
+from bot.announcements.senders import broadcast, send_to_chat
+from tests.conftest import make_settings
+from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs
+from tests.fixtures.wechat.api import WeChatAPIStandIn
 
 
 # -- the senders against the stand-ins ---------------------------------------------------------------------
-async def test_telegram_sender_maps_each_answer_to_an_outcome():
-    async with BotAPIStandIn(retry_once={"2": 7}, forbidden={"3"}, migrate={"-4": "-1004"}, bad={"5"}) as api:
-        sender = TelegramSender("123:abc", api.url)
+async def test_telegram_output_answers_become_outcomes(redis):
+    settings = make_settings()
+    async with FakeBotAPI(token=None, retry_once={"2": 7}, forbidden={"3"}, migrate={"-4": "-1004"}, bad={"5"}) as api:
+        outputs = announcement_outputs(settings, redis, api.url)
+        api.fail("sendMessage", 500)
         try:
-            ok = await sender.send("1", "hello")
-            retry = await sender.send("2", "hello")
-            forbidden = await sender.send("3", "hello")
-            migrated = await sender.send("-4", "hello")
-            bad = await sender.send("5", "hello")
+            unknown = await send_to_chat(outputs["telegram"], "6", "hello")  # a 5xx may have arrived: not retried
+            ok = await send_to_chat(outputs["telegram"], "1", "hello")
+            retry = await send_to_chat(outputs["telegram"], "2", "hello")
+            forbidden = await send_to_chat(outputs["telegram"], "3", "hello")
+            migrated = await send_to_chat(outputs["telegram"], "-4", "hello")
+            bad = await send_to_chat(outputs["telegram"], "5", "hello")
         finally:
-            await sender.close()
-    assert ok.kind == "sent" and ok.message_id == "1"
-    assert retry.kind == "retry" and retry.retry_after == 7
+            await close_outputs(outputs)
+    assert unknown.kind == "unknown"
+    assert ok.kind == "sent" and ok.message_id
+    assert retry.kind == "retry" and retry.retry_after == 7  # the worker pauses every worker; the output does not wait
     assert forbidden.kind == "forbidden" and "blocked" in forbidden.detail
-    assert migrated.kind == "migrated" and migrated.new_chat_id == "-1004"
+    assert migrated.kind == "sent" and migrated.new_chat_id == "-1004"  # re-sent once to the supergroup
     assert bad.kind == "failed" and "chat not found" in bad.detail
-    assert [s.chat for s in api.sent] == ["1"]
+    assert [s.chat for s in api.sent] == ["1", "-1004"]
 
 
-async def test_telegram_sender_refused_connection_is_transient_not_unknown():
-    sender = TelegramSender("123:abc", "http://127.0.0.1:1")
+async def test_telegram_output_refused_connection_is_transient_not_unknown(redis):
+    outputs = announcement_outputs(make_settings(), redis, "http://127.0.0.1:1")
     try:
-        out = await sender.send("1", "hello")
+        out = await send_to_chat(outputs["telegram"], "1", "hello")
     finally:
-        await sender.close()
+        await close_outputs(outputs)
     assert out.kind == "transient"
+
+
+async def test_wechat_output_answers_become_outcomes(redis):
+    async with WeChatAPIStandIn() as wx:
+        settings = make_settings(wechat_appid="wx" + uuid.uuid4().hex[:16], wechat_appsecret="s", wechat_api_base=wx.url)
+        output = announcement_output(settings, redis)
+        try:
+            first = await broadcast(output, "wx:tag:7", "通知", "yibao_1_1700000000")
+            again = await broadcast(output, "wx:tag:7", "通知", "yibao_1_1700000000")
+            wx.errcode_next = [45066]
+            later = await broadcast(output, "wx:all", "通知", "yibao_2_1700000000")
+            wx.errcode_next = [40003]  # invalid openid/tag: refused for good
+            refused = await broadcast(output, "wx:tag:8", "通知", "yibao_3_1700000000")
+        finally:
+            await output.close()
+    assert first.kind == "sent" and first.message_id == "1000"
+    assert again.kind == "sent" and again.message_id == "1000"  # 45065: WeChat already has it
+    assert later.kind == "retry" and later.retry_after == 60
+    assert refused.kind == "failed" and "40003" in refused.detail
+    assert [c["clientmsgid"] for c in wx.calls] == ["yibao_1_1700000000"] * 2

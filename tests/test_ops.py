@@ -15,7 +15,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.announcements.cli import _announce
-from bot.announcements.senders import TelegramSender
 from bot.announcements.store import Store, TargetSpec
 from bot.announcements.worker import Worker
 from bot.logs import configure_logging, user_hash
@@ -23,7 +22,7 @@ from bot.server import SERVICES, create_app
 from bot.status import banner
 from tests.conftest import Chat, make_settings
 from tests.test_announce import ann_settings, subscribers, wait_done
-from tests.test_announce_standin import BotAPIStandIn
+from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs
 
 OPERATOR_TOKEN = "op-secret"
 METRICS_TOKEN = "metrics-secret"
@@ -202,10 +201,10 @@ async def test_worker_serves_its_own_metrics_and_heartbeat(redis, redis_url, cap
     settings = ann_settings(redis_url)
     store = Store(redis, settings.announce_key_prefix)
     await subscribers(store, [1, 2, 3])
-    async with BotAPIStandIn() as api:
+    async with FakeBotAPI(token=None) as api:
         api.forbidden.add("3")
-        sender = TelegramSender("123:abc", api.url)
-        worker = Worker(settings, redis, telegram=sender, name=f"w-{uuid.uuid4().hex[:4]}", poll_interval=0.05)
+        sender = announcement_outputs(settings, redis, api.url)
+        worker = Worker(settings, redis, outputs=sender, name=f"w-{uuid.uuid4().hex[:4]}", poll_interval=0.05)
         server = worker.metrics.serve(0, "127.0.0.1")
         task = asyncio.create_task(worker.run())
         try:
@@ -221,7 +220,7 @@ async def test_worker_serves_its_own_metrics_and_heartbeat(redis, redis_url, cap
         finally:
             worker.stop.set()
             await task
-            await sender.close()
+            await close_outputs(sender)
             server.shutdown()
     assert [w["name"] for w in alive] == [worker.name] and alive[0]["at"] > alive[0]["started"] > 0
     assert value(m, "yibao_announcement_sends_total", result="sent") == 2

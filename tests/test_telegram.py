@@ -2,6 +2,7 @@
 fed real Update JSON (tests/fixtures/telegram/*.json)."""
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -12,9 +13,19 @@ from typing import AsyncIterator
 
 import aiohttp
 import pytest
+from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.telegram import BLOCKED, MAX_TEXT, TELEGRAM, TelegramChannel, parse_command, split_text, utf16_len
+from adapters.telegram import (
+    BLOCKED,
+    MAX_TEXT,
+    TELEGRAM,
+    TelegramChannel,
+    parse_command,
+    split_text,
+    utf16_len,
+)
+from bot.channels import DeliveryFailed
 from bot.server import CHANNELS, SERVICES, create_app
 from bot.sessions import SessionKey
 from flows.dialogue import flow_value
@@ -111,14 +122,14 @@ class Tg:
     async def feed(self, update: dict) -> list[Call]:
         """Handle ``update`` as long polling does: no webhook response to ride in, every call over HTTP."""
         before = len(self.api.calls)
-        await self.channel.feed(update)
+        await self.channel.process(Update.model_validate(update, context={"bot": self.channel.bot}))
         return self.api.calls[before:]
 
     async def say(self, text: str, **kw: object) -> list[Call]:
         return await self.post(self.message(text, **kw))  # type: ignore[arg-type]
 
     def last_keyboard_message(self) -> dict:
-        for (chat, _), message in reversed(self.api.sent.items()):
+        for (chat, _), message in reversed(self.api.messages.items()):
             if chat == self.user_id and "reply_markup" in message:
                 return message
         raise AssertionError("no keyboard was sent to this user")
@@ -222,7 +233,7 @@ async def test_whole_refund_conversation_by_buttons(tg, api):
         assert "text" not in calls[0].params  # a silent answer: the step moved on normally
         assert tg.webhook_reply is not None and tg.webhook_reply["method"] == "sendMessage"
         assert tg.webhook_reply["result"]["ok"] is True
-        assert "reply_markup" in api.sent[(tg.user_id, pressed["message_id"])]
+        assert "reply_markup" in api.messages[(tg.user_id, pressed["message_id"])]
         session = await tg.session()
         assert (session.flow, session.state) == ("refund", state)
     assert session.slots == {"ins_type": "居民", "reason": "重复缴费", "dup_scope": "同地区", "used": "没用过",
@@ -245,8 +256,7 @@ async def test_stale_button_gets_step_passed_not_a_transition(tg, api):
 
     for old_message, value in ((ins_type_question, "职工"), (menu, "flow:refund")):
         calls = await tg.press(value, old_message)
-        (answer,) = [c for c in calls if c.method == "answerCallbackQuery"]
-        assert answer.params["text"] == tg.t("telegram-step-passed")
+        assert calls[0].method == "answerCallbackQuery" and "text" not in calls[0].params  # answered first
         (reply,) = sends(calls)
         assert tg.t("common-stale-button") in reply.params["text"]
         assert tg.t("refund-ask-reason") in reply.params["text"]  # the current question, asked again
@@ -340,9 +350,14 @@ async def test_duplicate_callback_is_answered_once_and_moves_once(tg, api):
     await tg.say("/start")
     update = tg.callback(f"{(await tg.session()).step}|flow:refund", tg.last_keyboard_message())
     first = await tg.post(update)
-    assert [c.method for c in first].count("answerCallbackQuery") == 1
-    again = await tg.post(update)  # the query was answered the first time: only the reply is sent again
-    assert [c.method for c in again] == ["sendMessage"] and again[0].params == sends(first)[0].params
+    assert [c.method for c in first][0] == "answerCallbackQuery"  # before the engine runs
+    again = await tg.post(update)
+    # answered first again (the bot cannot know yet it is a re-delivery): Telegram refuses a second answer,
+    # which is logged and changes nothing; the stored reply goes out again, the flow does not move
+    assert [c.method for c in again] == ["answerCallbackQuery", "sendMessage"]
+    assert again[1].params == sends(first)[0].params
+    assert api.errors == ["answerCallbackQuery: query is too old and response timeout expired or query ID is invalid"]
+    api.errors.clear()
     assert (await tg.session()).state == "ask_ins_type"
 
 
@@ -372,28 +387,31 @@ async def test_callback_failure_still_answers_the_query(tg, api, monkeypatch):
     assert calls[1].params["text"] == tg.t("common-error")
 
 
-async def test_rate_limit_retry_after_is_honoured(tg, api):
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    tg.channel.sleep = sleep
+async def test_rate_limit_retry_after_is_honoured_within_the_bound(tg, api):
     # Over HTTP (polling, or any send but a webhook request's last): the outcome of a call is seen. A reply
     # riding in the webhook response is Telegram's to execute and its outcome is never reported.
-    api.fail("sendMessage", 429, retry_after=3)
+    api.fail("sendMessage", 429, retry_after=1)
     calls = await tg.feed(tg.message("/start"))
     assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
-    assert slept == [3]
+    (refused,) = api.refusals
+    assert api.sent[-1].at >= refused[0] + 1.0  # waited as told
     assert tg.t("common-welcome") in calls[1].params["text"]
 
-    # still limited after max_attempts: give up on that message and apologise instead of looping
-    slept.clear()
-    api.fail("sendMessage", 429, retry_after=5, times=3)
-    calls = await tg.feed(tg.message("/menu"))
-    assert slept == [5, 5]
-    assert [c.method for c in calls] == ["sendMessage"] * 4
-    assert calls[-1].params["text"] == tg.t("common-error")
+
+async def test_rate_limit_longer_than_the_bound_is_not_waited_for(api, redis_url):
+    # TELEGRAM_RETRY_BUDGET bounds the wait: a 429 asking for longer gives up at once (no 120 s sleep) and the
+    # turn is remembered as undelivered (see the tests below).
+    app = create_app(telegram_settings(redis_url, api, telegram_retry_budget=2))
+    async with TestClient(TestServer(app)) as client:
+        tg = Tg(client, api)
+        api.fail("sendMessage", 429, retry_after=120)
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        with pytest.raises(DeliveryFailed) as failed:
+            await tg.feed(tg.message("/start"))
+        assert loop.time() - started < 2
+        assert (failed.value.kind, failed.value.reason, failed.value.retry_after) == ("failed", "rate_limited", 120)
+        assert len(api.of("sendMessage")) == 1
 
 
 async def test_bot_blocked_is_recorded_not_retried(tg, api):
@@ -401,8 +419,11 @@ async def test_bot_blocked_is_recorded_not_retried(tg, api):
     calls = await tg.feed(tg.message("/start"))  # over HTTP, as in the test above
     assert [c.method for c in calls] == ["sendMessage"]  # no retry, no apology into the void
     assert await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
-    assert await tg.channel.notify(tg.user_id, "announcement") is False
-    assert api.calls[-1] is calls[-1]  # notify skipped the blocked chat
+    api.forbidden.add(str(tg.user_id))
+    with pytest.raises(DeliveryFailed) as failed:  # what announcements and handoff relays are told
+        await tg.channel.output.send(str(tg.user_id), "announcement")
+    api.forbidden.clear()
+    assert failed.value.kind == "forbidden"
 
     unblocked = fixture("my_chat_member_kicked")
     unblocked["update_id"] = tg.next_id()
@@ -410,7 +431,6 @@ async def test_bot_blocked_is_recorded_not_retried(tg, api):
     unblocked["my_chat_member"]["new_chat_member"]["status"] = "member"
     await tg.post(unblocked)
     assert not await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
-    assert await tg.channel.notify(tg.user_id, "announcement") is True
 
     kicked = fixture("my_chat_member_kicked")
     kicked["update_id"] = tg.next_id()

@@ -57,6 +57,14 @@ async def test_late_reply_failing_past_the_bound_is_given_up_and_logged(make_app
     await channel.drain()
     assert len(api.failed) == 3 and api.sent == []  # bounded: three tries, not five
     assert "customer-service send failed" in caplog.text and "HTTP 503" in caplog.text
+    # the question never reached the user: their next message gets it again, not read as its answer
+    channel.deadline = 2.0
+    question = await peer.say("1")
+    assert "1. " in question and "2. " in question
+    session = await session_of(channel, peer.openid)
+    assert (session.state, session.step) == ("ask_ins_type", 1)
+    assert "2. " in await peer.say("1")  # now it answers the question it has seen
+    assert (await session_of(channel, peer.openid)).step == 2
 
 
 async def test_token_rejected_mid_send_is_refetched_once(make_app, wechat_api):

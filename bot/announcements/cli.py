@@ -103,10 +103,25 @@ def cmd_announce(args: argparse.Namespace) -> None:
     sys.exit(asyncio.run(_announce(args, _settings())))
 
 
+# The channels' announcement outputs, built by their adapters (``module:factory(settings, redis)``); this
+# process entry point is the one place the worker meets them (the worker itself imports no adapter).
+OUTPUT_FACTORIES = ("adapters.telegram:announcement_output", "adapters.wechat:announcement_output")
+
+
+def output_factories() -> list:
+    import importlib
+
+    factories = []
+    for spec in OUTPUT_FACTORIES:
+        module, _, name = spec.partition(":")
+        factories.append(getattr(importlib.import_module(module), name))
+    return factories
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     from bot.announcements.worker import run_worker
 
-    asyncio.run(run_worker(_settings(), name=args.name))
+    asyncio.run(run_worker(_settings(), output_factories(), name=args.name))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -18,23 +18,28 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import secrets
 import socket
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import redis.asyncio as aioredis
 
 from bot.announcements.ratelimit import RateLimiter
-from bot.announcements.senders import Outcome, TelegramSender, WeChatSender
+from bot.announcements.senders import Outcome, broadcast, send_to_chat
 from bot.announcements.store import GROUP, Store, TargetSpec, chat_of
+from bot.channels import OutputChannel, Outputs
 from bot.config import Settings
 from bot.i18n import Translator
 from bot.messages import Text
 from bot.metrics import WorkerMetrics
+from bot.retry import RetryLater, retrying
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +58,7 @@ class Worker:
         settings: Settings,
         redis: aioredis.Redis,
         *,
-        telegram: Any = None,
-        wechat: Any = None,
+        outputs: Outputs | None = None,
         translator: Translator | None = None,
         name: str | None = None,
         poll_interval: float = 0.25,
@@ -73,8 +77,7 @@ class Worker:
             inflight=settings.announce_request_timeout + 1,
             name=self.name,
         )
-        self.telegram = telegram
-        self.wechat = wechat
+        self.outputs = outputs if outputs is not None else Outputs()  # injected by the entry point (cli.py)
         self.translator = translator or Translator(default=settings.default_locale)
         self.idle = settings.announce_claim_idle_seconds
         self.poll = poll_interval
@@ -241,45 +244,50 @@ class Worker:
         target pending for another worker.
 
         Each attempt takes a rate-limit slot first and claims the target only then, right before the call,
-        so a worker killed while waiting for a slot leaves its targets pending, not ambiguous.
+        so a worker killed while waiting for a slot leaves its targets pending, not ambiguous. Attempts are
+        counted (and bounded by ANNOUNCE_MAX_ATTEMPTS) in `_outcome`; tenacity only paces them: at once after
+        a 429 (the shared limiter holds every worker back for retry_after) or a claim another worker took,
+        jittered backoff after a refused connection, and a stop ends any wait.
         """
         text, created = await self._text(ann, locale)
+        tries = [0]
+        async for attempt in retrying(attempts=sys.maxsize, budget=math.inf, initial=0.2, cap=5.0,
+                                      sleep=self._sleep):
+            with attempt:
+                return await self._attempt(ann, target, text, f"yibao_{ann}_{created.split('.')[0]}", tries)
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _attempt(self, ann: str, target: str, text: str, client_msg_id: str, tries: list[int]) -> bool:
+        """One pass of `deliver`; raises `RetryLater` for another (``after=0``: at once)."""
         chat = chat_of(target)
-        note = ""
-        attempts = 0
-        while True:
-            if not await self._worth_trying(ann, target):
-                return True  # final, cancelled or handed to an owner that is still alive and finished it
+        if not await self._worth_trying(ann, target):
+            return True  # final, cancelled or handed to an owner that is still alive and finished it
+        if self.stop.is_set():
+            return False
+        slot = await self.limiter.acquire(chat, self.stop)
+        if slot is None:
+            return False
+        if not await self._claim(ann, target):
+            await self.limiter.release(chat, slot)
+            raise RetryLater("claimed elsewhere", after=0.0)
+        tries[0] += 1
+        try:
+            out = await self._call(target, chat, text, client_msg_id)
+        except BaseException as e:
+            # Crashed or cancelled around the call: we cannot tell whether it went out.
+            await asyncio.shield(self._finish(ann, target, f"u|{self.name}",
+                                              f"worker error: {type(e).__name__}: {e}"))
+            raise
+        finally:
+            await self.limiter.release(chat, slot)
+        value, reason = await self._outcome(out, target, chat, tries[0])
+        if value == "p":  # not delivered, worth another try: pending again while we wait
+            await self._finish(ann, target, "p", "")
             if self.stop.is_set():
                 return False
-            slot = await self.limiter.acquire(chat, self.stop)
-            if slot is None:
-                return False
-            claimed = await self._claim(ann, target)
-            if not claimed:
-                await self.limiter.release(chat, slot)
-                continue
-            attempts += 1
-            try:
-                out = await self._call(target, chat, text, f"yibao_{ann}_{created.split('.')[0]}")
-            except BaseException as e:
-                # Crashed or cancelled around the call: we cannot tell whether it went out.
-                await asyncio.shield(self._finish(ann, target, f"u|{self.name}",
-                                                  f"worker error: {type(e).__name__}: {e}"))
-                raise
-            finally:
-                await self.limiter.release(chat, slot)
-            value, reason = await self._outcome(out, target, chat, attempts)
-            if out.kind == "migrated":
-                note = f"migrated to {out.new_chat_id}"
-                chat = out.new_chat_id
-            if value == "p":  # not delivered, worth another try: pending again while we wait
-                await self._finish(ann, target, "p", "")
-                if out.kind == "transient":
-                    await self._sleep(min(5.0, 0.2 * 2 ** attempts))
-                continue
-            await self._finish(ann, target, value, reason or (note if value.startswith("ok|") else ""))
-            return True
+            raise RetryLater(out.kind, after=None if out.kind == "transient" else 0.0)
+        await self._finish(ann, target, value, reason)
+        return True
 
     async def _worth_trying(self, ann: str, target: str) -> bool:
         """Read-only look before taking a rate slot; resolves targets a dead worker left mid-call."""
@@ -331,6 +339,8 @@ class Worker:
     async def _outcome(self, out: Outcome, target: str, chat: str, attempts: int) -> tuple[str, str]:
         """(new state, reason) after one call; "p" means try again (after any pause this sets)."""
         if out.kind == "sent":
+            if out.new_chat_id:  # the group became a supergroup: the output re-sent it there; follow it
+                await self.store.migrate_chat(chat, out.new_chat_id)
             return f"ok|{out.message_id}", out.detail
         if out.kind == "forbidden":
             # Blocked by the user or removed from the chat: record it and stop addressing them.
@@ -348,19 +358,19 @@ class Worker:
             # of every worker (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this).
             log.warning("429 for %s: pausing all sends for %.1f s", target, out.retry_after)
             await self.limiter.pause(out.retry_after)
-        elif out.kind == "migrated":
-            await self.store.migrate_chat(chat, out.new_chat_id)
         # transient: never reached the platform (or WeChat, where clientmsgid makes resending safe)
         return "p", ""
 
     async def _call(self, target: str, chat: str, text: str, client_msg_id: str) -> Outcome:
         if target.startswith("tg:"):
-            if self.telegram is None:
+            output = self.outputs.get("telegram")
+            if output is None:
                 return Outcome("failed", "TELEGRAM_BOT_TOKEN is not configured")
-            return await self.telegram.send(chat, text)
-        if self.wechat is None:
+            return await send_to_chat(output, chat, text)
+        wechat = self.outputs.broadcaster("wechat")
+        if wechat is None:
             return Outcome("failed", "WECHAT_APPID / WECHAT_APPSECRET are not configured")
-        return await self.wechat.send(target, text, client_msg_id)
+        return await broadcast(wechat, target, text, client_msg_id)
 
 
 def _entries(res: Any) -> list:
@@ -372,19 +382,15 @@ def _entries(res: Any) -> list:
     return [m for _, msgs in res for m in msgs]
 
 
-def build_senders(settings: Settings, redis: aioredis.Redis) -> tuple[Any, Any]:
-    telegram = wechat = None
-    if settings.telegram_bot_token:
-        telegram = TelegramSender(settings.telegram_bot_token.get_secret_value(), settings.telegram_api_base,
-                                  timeout=settings.announce_request_timeout)
-    if settings.wechat_appid and settings.wechat_appsecret:
-        wechat = WeChatSender(redis, settings.wechat_appid, settings.wechat_appsecret.get_secret_value(),
-                              settings.wechat_api_base, timeout=settings.announce_request_timeout)
-    return telegram, wechat
+OutputFactory = Callable[[Settings, aioredis.Redis], "OutputChannel | None"]
 
 
-async def run_worker(settings: Settings, *, name: str | None = None, install_signals: bool = True) -> None:
-    """The `worker` process: needs a shared Redis (REDIS_URL); stops cleanly on SIGTERM/SIGINT."""
+async def run_worker(settings: Settings, factories: Sequence[OutputFactory], *, name: str | None = None,
+                     install_signals: bool = True) -> None:
+    """The `worker` process: needs a shared Redis (REDIS_URL); stops cleanly on SIGTERM/SIGINT.
+
+    ``factories``: the channels' announcement outputs (each None when its channel is not configured), handed
+    in by the entry point (bot/announcements/cli.py) so nothing under ``bot/`` imports an adapter."""
     import signal
 
     if not settings.redis_url:
@@ -395,10 +401,14 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
     # the cluster client when Redis runs as a cluster
     redis = open_redis(settings.redis_url.get_secret_value(), timeout=settings.redis_timeout_seconds)
     await warm_up(redis)
-    telegram, wechat = build_senders(settings, redis)
-    if telegram is None and wechat is None:
+    outputs = Outputs()
+    for factory in factories:
+        output = factory(settings, redis)
+        if output is not None:
+            outputs.add(output)
+    if not outputs:
         log.warning("neither TELEGRAM_BOT_TOKEN nor WECHAT_APPID/WECHAT_APPSECRET is set: targets will fail")
-    worker = Worker(settings, redis, telegram=telegram, wechat=wechat, name=name)
+    worker = Worker(settings, redis, outputs=outputs, name=name)
     metrics_server = None
     if settings.announce_metrics_port is not None:
         metrics_server = worker.metrics.serve(settings.announce_metrics_port)
@@ -409,9 +419,10 @@ async def run_worker(settings: Settings, *, name: str | None = None, install_sig
     try:
         await worker.run()
     finally:
-        for s in (telegram, wechat):
-            if s is not None:
-                await s.close()
+        for output in outputs.values():
+            close = getattr(output, "close", None)
+            if close is not None:
+                await close()
         await redis.aclose()
         if metrics_server is not None:
             metrics_server.shutdown()
