@@ -14,7 +14,6 @@ from typing import AsyncIterator
 
 import pytest
 import xmltodict
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
