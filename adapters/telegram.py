@@ -5,7 +5,11 @@ Updates are translated to `Incoming` here and `Turn`s rendered back as Bot API c
 
 Redis keys (all under ``bot:telegram:``): ``update:<update_id>`` — the set of seen update ids, one key
 per id with a TTL ("pending" while in flight, "done" after); ``cb:<digest>`` — option values too long
-for callback data; ``blocked`` — chats that answered 403.
+for callback data; ``blocked`` — chats that answered 403. A turn that could not be delivered is kept in the
+user's slot (``bot:{telegram:<user>}:undelivered``, `bot.channels.Undelivered`).
+
+Every message leaves through `TelegramOutput` (the channel's `bot.channels.OutputChannel`): replies, operator
+relays and announcements; delivery failures are handled there once (docs/telegram.md, "Failed sends").
 """
 from __future__ import annotations
 
@@ -283,13 +287,13 @@ class TelegramOutput:
                         raise RetryLater("network") from e
         except RetryLater as e:
             log.error("telegram %s: giving up after retries (%s)", method.__api_method__, e)
-            raise e.__cause__ from None  # type: ignore[misc]
+            raise e.__cause__  # type: ignore[misc]  # (not `from None`: that would drop its own __cause__)
         except TelegramForbiddenError as e:
             if chat_id is None:
                 raise
             await self.redis.sadd(BLOCKED, str(chat_id))
             log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
-            raise ChatBlocked(str(chat_id), e.message) from e
+            raise ChatBlocked(str(chat_id), f"403: {e.message}") from e
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
@@ -322,7 +326,7 @@ class TelegramOutput:
 def _failure(e: TelegramAPIError) -> DeliveryFailed:
     """An aiogram exception as a `DeliveryFailed` kind (https://core.telegram.org/bots/api#making-requests)."""
     if isinstance(e, TelegramForbiddenError):
-        return DeliveryFailed("forbidden", "blocked", e.message)
+        return DeliveryFailed("forbidden", "blocked", f"403: {e.message}")
     if isinstance(e, TelegramRetryAfter):
         return DeliveryFailed("failed", "rate_limited", e.message, retry_after=float(e.retry_after))
     if isinstance(e, TelegramMigrateToChat):
@@ -758,6 +762,10 @@ class TelegramChannel:
                 log.error("telegram update %s: Redis unavailable (%s); answered 503 so Telegram delivers it again",
                           update.update_id, e.__class__.__name__)
                 return web.Response(status=503, text="store unavailable")
+            except DeliveryFailed as e:  # the turn is saved and kept: a re-delivery sends it (see `_turn`)
+                log.error("telegram update %s: reply not delivered (%s); answered 502 so Telegram delivers it again",
+                          update.update_id, e)
+                return web.Response(status=502, text="reply not delivered")
             finally:
                 _WEBHOOK_REPLY.reset(reset)
             if held:

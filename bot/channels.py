@@ -29,6 +29,9 @@ Channels without push (the console) write where the user's next turn picks it up
 tells. A channel with a bot-initiated mass send (WeChat) also implements `Broadcaster`; ``key`` makes a resend
 of the same broadcast idempotent (WeChat's ``clientmsgid``).
 
+A reply that still fails after its turn was saved is remembered per user (`Undelivered`): the engine then
+shows that turn again instead of reading the user's next message as an answer to a question never seen.
+
 Adapters fill `Outputs` (``services.outputs``) in their ``setup``; processes without the web app (``poll``,
 the announcement ``worker``) build them through the adapters' factories at their entry point and pass them in.
 Nothing under ``bot/`` imports an adapter.
