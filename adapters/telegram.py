@@ -75,6 +75,7 @@ from bot.privacy import mask
 from bot.retry import RetryLater, retrying
 from bot.runtime import Services
 from bot.sessions import SessionKey
+from bot.status import setting_up
 
 log = logging.getLogger(__name__)
 
@@ -843,10 +844,12 @@ def setup(app: web.Application, services: Services) -> bool:
     app[TELEGRAM] = channel
     app.router.add_post(ROUTE, channel.webhook_handler(secret))
     webhook_url = f"{s.public_url.rstrip('/')}{ROUTE}" if s.public_url else None
+    set_up = setting_up(app, "telegram")  # /readyz: "pending" until the start-up calls below went through
 
     async def on_startup(app: web.Application) -> None:
         try:
-            await channel.startup(webhook_url, secret)
+            with set_up:
+                await channel.startup(webhook_url, secret)
         except TelegramAPIError as e:
             log.error("telegram: start-up calls failed (%s); updates may not arrive until setWebhook succeeds", e)
         if webhook_url is None:

@@ -4,9 +4,10 @@ Built once by the CLI and passed down; nothing imports a settings instance at mo
 """
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCALES = ("zh-CN", "en")
@@ -113,3 +114,12 @@ class Settings(BaseSettings):
 
         WorkingHours(v).windows()  # raises a ValueError that names the part it cannot read
         return v
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The CLI's settings: the environment (and `.env`) with the given command-line overrides (None = not
+    given); a configuration error ends the process with pydantic's explanation instead of a traceback."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as e:
+        sys.exit(f"configuration error:\n{e}")

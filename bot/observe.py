@@ -26,9 +26,9 @@ from typing import Any, Mapping
 from redis.exceptions import RedisError
 
 from bot import logs
+from bot.conversation import Session
 from bot.messages import Incoming, Turn
 from bot.metrics import Metrics
-from bot.sessions import Session
 
 log = logging.getLogger(__name__)
 

@@ -8,19 +8,10 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
-
-from bot.config import Settings
+from bot.config import Settings, load_settings
 
 NEEDS_REDIS = ("{what} reads what the running bot recorded in Redis: set REDIS_URL to the server's Redis "
                "(without it the bot keeps everything inside its own process)")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
 
 
 def _redis(settings: Settings, what: str):  # noqa: ANN202 — redis.asyncio.Redis
@@ -88,13 +79,13 @@ def review_check(settings: Settings, path: str, stdout: IO[str] | None = None) -
 
 def cmd_report_funnel(args: argparse.Namespace) -> None:
     try:
-        asyncio.run(report_funnel(_settings(), args.since, args.out, args.json))
+        asyncio.run(report_funnel(load_settings(), args.since, args.out, args.json))
     except ValueError as e:
         sys.exit(f"error: {e}")
 
 
 def cmd_review(args: argparse.Namespace) -> None:
-    settings = _settings()
+    settings = load_settings()
     if args.action == "export":
         if args.out in (None, "-"):
             asyncio.run(review_export(settings, sys.stdout))

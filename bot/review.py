@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import IO, Any, Iterable
 
+from bot.conversation import Session
 from bot.i18n import Translator
 from bot.messages import Incoming, Text, Turn
-from bot.sessions import Session
 
 KEY = "bot:review"
 COLUMNS = ("id", "time", "channel", "locale", "flow", "state", "question", "text", "label", "context")

@@ -18,7 +18,7 @@ from bot.metrics import Metrics
 from bot.observe import EventBatch, ObservedDialogue, Observer, instrument_engine, instrument_handoff
 from bot.sessions import RedisSessionStore, check_eviction, open_redis, probe
 from flows import MENU, build_flows
-from flows.dialogue import Dialogue
+from flows.dialogue import DialogueManager
 from flows.understanding import Understander
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class Services:
     redis: aioredis.Redis
     store: RedisSessionStore
     translator: Translator
-    dialogue: Dialogue
+    dialogue: DialogueManager
     engine: Engine
     handoff: HandoffService
     metrics: Metrics = field(default_factory=Metrics)
@@ -44,8 +44,8 @@ class Services:
         await self.store.close()
 
 
-def build_dialogue(settings: Settings, translator: Translator) -> Dialogue:
-    return Dialogue(
+def build_dialogue(settings: Settings, translator: Translator) -> DialogueManager:
+    return DialogueManager(
         build_flows(),
         translator,
         Understander(),

@@ -16,19 +16,12 @@ import pytest
 from aiogram.types import Update
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.telegram import (
-    BLOCKED,
-    MAX_TEXT,
-    TELEGRAM,
-    TelegramChannel,
-    parse_command,
-    split_text,
-    utf16_len,
-)
+from adapters.app import SERVICES, create_app
+from adapters.telegram import BLOCKED, MAX_TEXT, TELEGRAM, TelegramChannel, parse_command, split_text, utf16_len
 from bot.channels import DeliveryFailed
-from bot.server import CHANNELS, SERVICES, create_app
 from bot.sessions import SessionKey
-from flows.dialogue import flow_value
+from bot.status import CHANNELS
+from flows.base import flow_value
 from tests.conftest import make_settings
 from tests.fixtures.telegram.bot_api import BOT_USERNAME, TOKEN, Call, FakeBotAPI
 

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from adapters.telegram import TelegramChannel, make_bot
 from bot.channels import DeliveryFailed
-from bot.server import create_app
+from adapters.app import create_app
 from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI
 from tests.test_telegram import Tg, _member_update, sends, telegram_settings, values
 from tests.test_telegram_polling import text_update

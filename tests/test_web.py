@@ -13,10 +13,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
+from adapters.app import SERVICES, create_app
 from bot.channels import DeliveryFailed
 from bot.handoff import P
 from bot.messages import Incoming
-from bot.server import SERVICES, create_app
 from tests.conftest import make_settings
 
 PASSWORD = "correct horse battery"

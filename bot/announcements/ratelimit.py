@@ -80,7 +80,9 @@ return math.max(untl, cur)
 
 
 class RateLimiter:
-    """``async with limiter.slot(chat): send()`` — never more than the configured rates, across workers."""
+    """Never more than the configured rates, across workers: ``slot = await limiter.acquire(chat)``, send,
+    then ``await limiter.release(chat, slot)`` when the platform answered (or failed); `pause` when it asks
+    to wait."""
 
     def __init__(
         self,
