@@ -16,9 +16,10 @@ import hmac
 import logging
 import re
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
+import redis.asyncio as aioredis
 from aiohttp import ClientPayloadError, web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
@@ -26,18 +27,20 @@ from redis.exceptions import RedisError
 from wechatpy import parse_message
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.events import BaseEvent
-from wechatpy.exceptions import InvalidSignatureException, WeChatClientException
+from wechatpy.exceptions import InvalidSignatureException
 from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import create_reply
 from wechatpy.utils import WeChatSigner
 
-from adapters.wechat_api import UNAUTHORIZED, CustomerService, TokenUnavailable
+from adapters.wechat_api import UNAUTHORIZED, TokenUnavailable, WeChatAPI, WeChatAPIError
 from bot import keys
-from bot.handoff import DeliveryFailed
+from bot.channels import DeliveryFailed, Sent, Undelivered
+from bot.config import Settings
 from bot.engine import SessionBusy
-from bot.i18n import Rendered
-from bot.messages import Incoming, Text, Turn
+from bot.i18n import Rendered, Translator
+from bot.messages import Incoming, Reply, Text, Turn
 from bot.privacy import carry_of, mask
+from bot.retry import RetryLater, retrying
 from bot.runtime import Services
 from bot.sessions import Claim, ClaimRefused, SessionKey
 
@@ -69,6 +72,8 @@ LOG_CARRY_USERS = 10_000
 # WeChat retries a message it got no answer to within 5 s, three times (about 15 s in all): the engine keeps
 # the whole turn this long for those retries, and only a marker afterwards (bot/sessions.py).
 REPLY_WINDOW = 60
+# A turn the customer-service API could not deliver is shown again at the user's next message within this time.
+UNDELIVERED_TTL = 3600
 
 
 class BadRequest(Exception):
@@ -100,11 +105,9 @@ class WeChatChannel:
                 self.crypto = WeChatCrypto(self.token, key, s.wechat_appid)
             except (AssertionError, ValueError) as e:
                 raise ValueError("WECHAT_AES_KEY must be the 43-character EncodingAESKey") from e
-        self.cs: CustomerService | None = None
-        if s.wechat_appid and s.wechat_appsecret:
-            self.cs = CustomerService(
-                services.redis, s.wechat_appid, s.wechat_appsecret.get_secret_value(), s.wechat_api_base
-            )
+        self.output = build_output(s, services.redis, services.translator)
+        self.cs: WeChatAPI | None = self.output.api  # None: no appid/secret, only passive replies
+        self.undelivered = Undelivered(services.redis, UNDELIVERED_TTL)
         self.clock: Callable[[], float] = time.time
         self.deadline = DEADLINE
         self.text_limit = TEXT_LIMIT
@@ -195,7 +198,7 @@ class WeChatChannel:
             # Send the passive reply first so the remainder arrives after it, then the rest in the background.
             await response.prepare(request)
             await response.write_eof()
-            self._spawn(self._send_rest(incoming, chunks[1:]))
+            self._spawn(self._send_rest(incoming, chunks[1:], turn))
         return response
 
     async def _receive(self, request: web.Request) -> Received:
@@ -350,7 +353,7 @@ class WeChatChannel:
             task.add_done_callback(lambda t: self._inflight.pop(key, None) if self._inflight.get(key) is t else None)
         try:
             return await asyncio.wait_for(asyncio.shield(task), max(0.0, self.deadline if timeout is None else timeout))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             if key not in self._late:
                 self._late.add(key)
                 self._spawn(self._deliver_late(incoming, task))
@@ -372,7 +375,7 @@ class WeChatChannel:
         if not await self._cs_available():
             return  # WeChat's retry of this MsgId gets the stored turn as its passive reply
         if await self._claim(incoming, "cs"):
-            await self._send_rest(incoming, await self._chunks(turn), guard=False)
+            await self._send_rest(incoming, await self._chunks(turn), turn, guard=False)
 
     async def _claim(self, incoming: Incoming, how: str) -> bool:
         """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
@@ -434,51 +437,29 @@ class WeChatChannel:
         except RedisError:
             return False  # keep the answer in the passive reply
 
-    async def _send_rest(self, incoming: Incoming, chunks: list[str], *, guard: bool = True) -> None:
-        chunks = [c for c in chunks if c.strip()]  # a relay turn has no text: never send an empty message
-        if self.cs is None or not chunks:
+    async def _send_rest(self, incoming: Incoming, chunks: list[str], turn: Turn, *, guard: bool = True) -> None:
+        """What the passive reply could not carry (or all of a late turn), through the output. When it cannot
+        be delivered, ``turn`` is remembered (bot/channels.py `Undelivered`): the user's next message gets the
+        pending question again instead of being read as an answer to a question they never saw."""
+        text = "\n\n".join(c for c in chunks if c.strip())  # a relay turn has no text: never send an empty message
+        if self.cs is None or not text:
             return
         if guard and not await self.services.redis.set(
             keys.wechat_rest(incoming.user_id, incoming.message_id), "1", nx=True, ex=keys.WECHAT_CLAIM_TTL
         ):
             return  # a retry's passive reply: the remainder went out the first time
-        for chunk in chunks:
-            try:
-                await self.cs.send_text(incoming.user_id, chunk)
-            except WeChatClientException as e:
-                if e.errcode == UNAUTHORIZED:
-                    # This account type may not use the API: cut long replies short for the next hour.
-                    await self.services.redis.set(keys.WECHAT_CS_UNAUTHORIZED, "1", ex=keys.WECHAT_CLAIM_TTL)
-                log.error("wechat: customer-service send failed for %s: %s %s", incoming.message_id, e.errcode, e.errmsg)
-                return
-            except TokenUnavailable as e:  # the token endpoint is failing: one line, not a traceback each time
-                log.error("wechat: customer-service send for %s not attempted: %s", incoming.message_id, e)
-                return
-            except Exception:
-                log.exception("wechat: customer-service send failed for %s", incoming.message_id)
-                return
-
-    async def push(self, openid: str, text: str) -> None:
-        """A bot-initiated message (operator replies): customer-service API, split under the size limit.
-
-        WeChat allows these only within 48 hours of the user's last message (errcode 45015); that and an
-        account without the API are reported as `DeliveryFailed`, so the operator is told instead of the
-        reply silently vanishing.
-        https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
-        """
-        if self.cs is None:
-            raise DeliveryFailed("unsupported", "customer-service API not configured")
-        chunks = split_text(text, TEXT_LIMIT)
-        for i, chunk in enumerate(chunks):
-            rest = "\n\n".join(chunks[i:]) if i else None  # what did not go out, when some did
-            try:
-                await self.cs.send_text(openid, chunk)
-            except WeChatClientException as e:
-                reason = {OUT_OF_WINDOW: "window_expired", OUT_OF_QUOTA: "quota_exceeded",
-                          UNAUTHORIZED: "unsupported"}.get(e.errcode, "error")
-                raise DeliveryFailed(reason, f"errcode {e.errcode}", rest) from e
-            except TokenUnavailable as e:
-                raise DeliveryFailed("error", str(e), rest) from e
+        try:
+            await self.output.send(incoming.user_id, text)
+        except DeliveryFailed as e:
+            if e.reason == "unsupported":
+                # This account type may not use the API: cut long replies short for the next hour.
+                await self.services.redis.set(keys.WECHAT_CS_UNAUTHORIZED, "1", ex=keys.WECHAT_CLAIM_TTL)
+            log.error("wechat: customer-service send failed for %s: %s", incoming.message_id, e)
+            if e.kind != "forbidden":
+                with contextlib.suppress(RedisError):
+                    await self.undelivered.remember(CHANNEL, incoming.user_id, turn)
+        except Exception:
+            log.exception("wechat: customer-service send failed for %s", incoming.message_id)
 
     def _spawn(self, coro) -> None:
         task = asyncio.create_task(coro)
@@ -489,6 +470,134 @@ class WeChatChannel:
         """Let late deliveries finish before the process exits (on_shutdown runs before Redis closes)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=5)
+        await self.output.close()
+
+
+# mass send: https://developers.weixin.qq.com/doc/offiaccount/en/Message_Management/Batch_Sends_and_Originality_Checks.html
+MASS_DUPLICATE = 45065  # "clientmsgid exist": this broadcast was already accepted — it counts as sent
+MASS_RETRY_LATER = frozenset({45066, 45009, 45047})  # same clientmsgid within a minute / frequency limits
+MASS_WAIT = 60.0  # what those ask for: WeChat names no wait, a minute clears all three
+# customer-service errcodes the user must lift by writing again (bot/handoff.py holds the message till then)
+WAIT_FOR_USER = {OUT_OF_WINDOW: "window_expired", OUT_OF_QUOTA: "quota_exceeded"}
+
+
+class WeChatOutput:
+    """WeChat's one way out (bot/channels.py), for everything that is not a passive reply: late replies and
+    the rest of long ones, operator relays (customer-service API, ``message/custom/send``) and announcements
+    (mass send, ``message/mass/sendall``). Texts are split under the 2048-byte limit; transient failures
+    (no answer, 5xx, errcode -1) are retried with backoff within ``budget`` seconds; a token WeChat rejects
+    is fetched again once (adapters/wechat_api.py).
+    https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Service_Center_messages.html
+    """
+
+    name = CHANNEL
+    pushes = True
+
+    def __init__(self, api: WeChatAPI | None, translator: Translator | None = None, *,
+                 default_locale: str = "zh-CN", attempts: int = 4, budget: float = 15.0) -> None:
+        self.api = api
+        self.tr = translator
+        self.default_locale = default_locale
+        self.attempts = attempts
+        self.budget = budget
+
+    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
+                   chat: str | None = None) -> Sent:
+        if self.api is None:
+            raise DeliveryFailed("failed", "unsupported", "customer-service API not configured")
+        if isinstance(reply, str):
+            text = reply
+        else:
+            if self.tr is None:
+                raise DeliveryFailed("failed", "unsupported", "this output has no translator to render replies")
+            text = self.tr.render(reply, locale or self.default_locale).numbered()  # options as a numbered list
+        openid = chat or user
+        chunks = [c for c in split_text(text, TEXT_LIMIT) if c.strip()]
+        for i, chunk in enumerate(chunks):
+            try:
+                await self._retried(self.api.send_text, openid, chunk)
+            except DeliveryFailed as e:
+                e.remaining = "\n\n".join(chunks[i:]) if i else None  # what did not go out, when some did
+                raise
+        return Sent(openid)
+
+    async def broadcast(self, target: str, text: str, *, key: str) -> Sent:
+        """Mass send to ``wx:all`` or ``wx:tag:<id>``; ``key`` is the clientmsgid, so a resend (after a crash,
+        or a retry here) is answered 45065 by WeChat and counts as sent, never as a second broadcast."""
+        if self.api is None:
+            raise DeliveryFailed("failed", "unsupported", "WECHAT_APPID / WECHAT_APPSECRET are not configured")
+        # wechatpy 1.8's send_mass_text filters by the retired `group_id`; today's API takes `tag_id`.
+        if target == "wx:all":
+            flt: dict = {"is_to_all": True}
+        else:
+            flt = {"is_to_all": False, "tag_id": int(target.removeprefix("wx:tag:"))}
+        body = {"filter": flt, "msgtype": "text", "text": {"content": text}, "clientmsgid": key,
+                "send_ignore_reprint": 0}
+        try:
+            result = await self._retried(self.api.call, "message/mass/sendall", body, duplicate_ok=True)
+        except _Duplicate as d:
+            return Sent(target, str(d.result.get("msg_id", "")))
+        return Sent(target, str(result.get("msg_id", "")))
+
+    async def _retried(self, call, *args, duplicate_ok: bool = False):
+        """``call(*args)`` with transient failures retried (bot/retry.py); platform refusals become
+        `DeliveryFailed` here, once, for every caller."""
+        try:
+            async for attempt in retrying(attempts=self.attempts, budget=self.budget):
+                with attempt:
+                    try:
+                        return await call(*args)
+                    except WeChatAPIError as e:
+                        if e.transient:
+                            raise RetryLater(str(e)) from e
+                        if duplicate_ok and e.errcode in MASS_RETRY_LATER:
+                            raise RetryLater(str(e), after=MASS_WAIT) from e
+                        raise
+        except RetryLater as e:
+            cause = e.__cause__
+            if isinstance(cause, WeChatAPIError) and cause.errcode in MASS_RETRY_LATER:
+                raise DeliveryFailed("failed", "rate_limited", str(cause), retry_after=MASS_WAIT) from cause
+            if isinstance(cause, WeChatAPIError) and cause.unreachable:  # never reached WeChat: safe to resend
+                raise DeliveryFailed("failed", "unreachable", str(cause)) from cause
+            # the request may have arrived (a 5xx or a timeout after it went out)
+            raise DeliveryFailed("unknown", "error", str(cause or e)) from e
+        except WeChatAPIError as e:
+            if duplicate_ok and e.errcode == MASS_DUPLICATE:
+                raise _Duplicate(e.result) from e
+            if e.errcode in WAIT_FOR_USER:
+                raise DeliveryFailed("forbidden", WAIT_FOR_USER[e.errcode], f"errcode {e.errcode}") from e
+            if e.errcode == UNAUTHORIZED:
+                raise DeliveryFailed("failed", "unsupported", f"errcode {e.errcode}") from e
+            raise DeliveryFailed("failed", "error", str(e)) from e
+        except TokenUnavailable as e:  # the token endpoint is failing: fail at once (its back-off is shared)
+            raise DeliveryFailed("failed", "error", str(e)) from e
+
+    async def close(self) -> None:
+        if self.api is not None:
+            await self.api.close()
+
+
+class _Duplicate(Exception):
+    def __init__(self, result: dict) -> None:
+        super().__init__("clientmsgid exists")
+        self.result = result
+
+
+def build_output(settings: Settings, redis: aioredis.Redis, translator: Translator | None = None,
+                 *, timeout: float = 5.0) -> WeChatOutput:
+    """WeChat's output for any process (web app, announcement worker): the API only with appid + secret."""
+    api = None
+    if settings.wechat_appid and settings.wechat_appsecret:
+        api = WeChatAPI(redis, settings.wechat_appid, settings.wechat_appsecret.get_secret_value(),
+                        settings.wechat_api_base, timeout=timeout)
+    return WeChatOutput(api, translator, default_locale=settings.default_locale)
+
+
+def announcement_output(settings: Settings, redis: aioredis.Redis) -> WeChatOutput | None:
+    """For the announcement worker's entry point (bot/announcements/cli.py): None without appid + secret."""
+    if not (settings.wechat_appid and settings.wechat_appsecret):
+        return None
+    return build_output(settings, redis, timeout=settings.announce_request_timeout)
 
 
 class _SlowBody(Exception):
@@ -588,7 +697,7 @@ def setup(app: web.Application, services: Services) -> bool:
     channel = WeChatChannel(services)
     app[WECHAT] = channel
     if channel.cs is not None:
-        services.handoff.register_sender(CHANNEL, channel.push)
+        services.outputs.add(channel.output)  # late replies, handoff relays and announcements leave through it
     app.router.add_get("/wechat", channel.verify)
     app.router.add_post("/wechat", channel.receive)
     app.on_shutdown.append(channel.drain)

@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.app import create_app
 from bot import announcements as ann_api
 from bot.announcements.admin import AdminError, create
-from adapters.wechat_broadcast import WeChatBroadcast
+from adapters.wechat import announcement_output
 from bot.announcements.store import Store, TargetError, TargetSpec
 from bot.announcements.worker import Worker
 from bot.i18n import Translator
@@ -24,7 +24,7 @@ from bot.messages import Text
 from bot.runtime import build_services
 from tests.conftest import make_settings
 from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs
-from tests.test_announce_standin import WeChatStandIn
+from tests.fixtures.wechat.api import WeChatAPIStandIn
 
 
 def ann_settings(redis_url: str, **over: object):
@@ -259,7 +259,7 @@ async def test_target_left_mid_send_by_a_dead_worker_is_unknown_not_resent(redis
 
 
 async def test_wechat_mass_send_resumed_after_a_dead_worker_uses_the_same_clientmsgid(redis, redis_url, api):
-    wx = await WeChatStandIn().start()
+    wx = await WeChatAPIStandIn().start()
     settings = ann_settings(redis_url, wechat_appid="wx" + uuid.uuid4().hex[:8], wechat_appsecret="s",
                             wechat_api_base=wx.url)
     store = Store(redis, settings.announce_key_prefix)
@@ -273,7 +273,7 @@ async def test_wechat_mass_send_resumed_after_a_dead_worker_uses_the_same_client
         assert await store.transition("claim", a.id, "wx:tag:3", "ghost") == "ok"
         created = (await redis.hget(store.meta(a.id), "created_at")).split(".")[0]
         wx.seen[f"yibao_{a.id}_{created}"] = 777
-        sender = WeChatBroadcast(redis, settings.wechat_appid, "s", wx.url)
+        sender = announcement_output(settings, redis)
         async with workers(settings, redis, api.url, wechat=sender):
             report = await wait_done(store, a.id)
     finally:

@@ -1,56 +1,15 @@
 """The announcement sends against the stand-ins: how each platform answer, as the channel's output reports it,
-becomes an `Outcome` (the Telegram Bot API stand-in is tests/fixtures/telegram/bot_api.py).
-
-`WeChatStandIn` answers token and mass-send calls and remembers clientmsgids, answering 45065 for one it has
-seen, as WeChat does.
+becomes an `Outcome` (the stand-ins: tests/fixtures/telegram/bot_api.py, tests/fixtures/wechat/api.py).
 """
 from __future__ import annotations
 
-import json
-import time
-from dataclasses import dataclass, field
+import uuid
 
-from aiohttp import web
-
-from adapters.wechat_broadcast import WeChatBroadcast
+from adapters.wechat import announcement_output
 from bot.announcements.senders import broadcast, send_to_chat
 from tests.conftest import make_settings
 from tests.fixtures.telegram.bot_api import FakeBotAPI, announcement_outputs, close_outputs
-
-
-@dataclass
-class WeChatStandIn:
-    """Token endpoint and message/mass/sendall, with clientmsgid dedup (errcode 45065)."""
-
-    calls: list[dict] = field(default_factory=list)
-    seen: dict[str, int] = field(default_factory=dict)
-    url: str = ""
-
-    async def start(self) -> "WeChatStandIn":
-        app = web.Application()
-        app.router.add_get("/cgi-bin/token", self._token)
-        app.router.add_post("/cgi-bin/message/mass/sendall", self._sendall)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/cgi-bin/"  # type: ignore[union-attr]
-        return self
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
-
-    async def _token(self, request: web.Request) -> web.Response:
-        return web.json_response({"access_token": "tok-1", "expires_in": 7200})
-
-    async def _sendall(self, request: web.Request) -> web.Response:
-        body = json.loads(await request.read())
-        self.calls.append({"token": request.query.get("access_token"), **body})
-        cid = body.get("clientmsgid")
-        if cid in self.seen:
-            return web.json_response({"errcode": 45065, "errmsg": "clientmsgid exist", "msg_id": self.seen[cid]})
-        self.seen[cid] = 1000 + len(self.seen)
-        return web.json_response({"errcode": 0, "errmsg": "send job submission success", "msg_id": self.seen[cid]})
+from tests.fixtures.wechat.api import WeChatAPIStandIn
 
 
 # -- the senders against the stand-ins ---------------------------------------------------------------------
@@ -86,19 +45,21 @@ async def test_telegram_output_refused_connection_is_transient_not_unknown(redis
     assert out.kind == "transient"
 
 
-async def test_wechat_sender_uses_tag_filter_and_treats_a_known_clientmsgid_as_sent(redis):
-    wx = await WeChatStandIn().start()
-    try:
-        sender = WeChatBroadcast(redis, "wxtest" + str(time.time_ns()), "secret", wx.url)
-        first = await broadcast(sender, "wx:tag:7", "通知", "yibao_1_1700000000")
-        again = await broadcast(sender, "wx:tag:7", "通知", "yibao_1_1700000000")
-        everyone = await broadcast(sender, "wx:all", "通知", "yibao_2_1700000000")
-    finally:
-        await wx.stop()
+async def test_wechat_output_answers_become_outcomes(redis):
+    async with WeChatAPIStandIn() as wx:
+        settings = make_settings(wechat_appid="wx" + uuid.uuid4().hex[:16], wechat_appsecret="s", wechat_api_base=wx.url)
+        output = announcement_output(settings, redis)
+        try:
+            first = await broadcast(output, "wx:tag:7", "通知", "yibao_1_1700000000")
+            again = await broadcast(output, "wx:tag:7", "通知", "yibao_1_1700000000")
+            wx.errcode_next = [45066]
+            later = await broadcast(output, "wx:all", "通知", "yibao_2_1700000000")
+            wx.errcode_next = [40003]  # invalid openid/tag: refused for good
+            refused = await broadcast(output, "wx:tag:8", "通知", "yibao_3_1700000000")
+        finally:
+            await output.close()
     assert first.kind == "sent" and first.message_id == "1000"
     assert again.kind == "sent" and again.message_id == "1000"  # 45065: WeChat already has it
-    assert wx.calls[0]["filter"] == {"is_to_all": False, "tag_id": 7}
-    assert wx.calls[0]["clientmsgid"] == "yibao_1_1700000000" and wx.calls[0]["token"] == "tok-1"
-    assert wx.calls[0]["text"] == {"content": "通知"} and wx.calls[0]["msgtype"] == "text"
-    assert wx.calls[2]["filter"] == {"is_to_all": True}
-    assert everyone.kind == "sent"
+    assert later.kind == "retry" and later.retry_after == 60
+    assert refused.kind == "failed" and "40003" in refused.detail
+    assert [c["clientmsgid"] for c in wx.calls] == ["yibao_1_1700000000"] * 2

@@ -1,6 +1,6 @@
 """The WeChat channel, driven through the real app with requests signed and encrypted by wechatpy.
 
-A local aiohttp server stands in for the WeChat API (token + customer-service send), reached through
+A local aiohttp server stands in for the WeChat API (tests/fixtures/wechat/api.py), reached through
 WECHAT_API_BASE; sessions, nonces and the shared access_token live in the suite's private Redis.
 """
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import AsyncIterator
 
 import pytest
 import xmltodict
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
@@ -23,6 +22,7 @@ from adapters.app import create_app
 from adapters.wechat import TEXT_LIMIT, WECHAT, WeChatChannel, split_text
 from bot.sessions import SessionKey
 from tests.conftest import make_settings
+from tests.fixtures.wechat.api import WeChatAPIStandIn
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wechat"
 TOKEN = "yibao-wechat-test-token"
@@ -53,57 +53,11 @@ def sign(token: str, timestamp: str, nonce: str) -> str:
     return signer.signature
 
 
-# -- a stand-in for api.weixin.qq.com -------------------------------------------------------------------
-class FakeWeChatAPI:
-    def __init__(self) -> None:
-        self.token_fetches = 0
-        self.sent: list[dict] = []  # {"token", "touser", "content"}
-        self.rejected_tokens: set[str] = set()
-        self.unauthorized = False
-        self.expired: set[str] = set()  # openids whose 48-hour customer-service window has passed
-        self.over_quota: set[str] = set()  # openids that got too many messages since their last one (45047)
-        self.token_delay = 0.0
-        self.token_failure: int | None = None  # e.g. 45009 (errcode) or 503 (HTTP status) for every fetch
-        self.app = web.Application()
-        self.app.router.add_get("/cgi-bin/token", self.token)
-        self.app.router.add_post("/cgi-bin/message/custom/send", self.send)
-
-    async def token(self, request: web.Request) -> web.Response:
-        assert request.query["grant_type"] == "client_credential" and request.query["secret"] == "s3cret"
-        self.token_fetches += 1
-        await asyncio.sleep(self.token_delay)
-        if self.token_failure is not None and self.token_failure >= 500:
-            return web.Response(status=self.token_failure, text="busy")
-        if self.token_failure is not None:
-            return web.json_response({"errcode": self.token_failure, "errmsg": "api freq out of limit"})
-        return web.json_response({"access_token": f"TOKEN-{self.token_fetches}", "expires_in": 7200})
-
-    async def send(self, request: web.Request) -> web.Response:
-        token = request.query.get("access_token", "")
-        if token in self.rejected_tokens:
-            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
-        if self.unauthorized:
-            return web.json_response({"errcode": 48001, "errmsg": "api unauthorized"})
-        data = await request.json()
-        if data["touser"] in self.expired:
-            return web.json_response({"errcode": 45015, "errmsg": "response out of time limit"})
-        if data["touser"] in self.over_quota:
-            return web.json_response({"errcode": 45047, "errmsg": "out of response count limit"})
-        assert data["msgtype"] == "text"
-        self.sent.append({"token": token, "touser": data["touser"], "content": data["text"]["content"]})
-        return web.json_response({"errcode": 0, "errmsg": "ok"})
-
-    def texts_to(self, openid: str) -> list[str]:
-        return [m["content"] for m in self.sent if m["touser"] == openid]
-
-
+# -- a stand-in for api.weixin.qq.com (tests/fixtures/wechat/api.py) -----------------------------------
 @pytest.fixture
-async def wechat_api() -> AsyncIterator[tuple[FakeWeChatAPI, str]]:
-    api = FakeWeChatAPI()
-    server = TestServer(api.app, host="127.0.0.1")
-    await server.start_server()
-    yield api, str(server.make_url("/cgi-bin/"))
-    await server.close()
+async def wechat_api() -> AsyncIterator[tuple[WeChatAPIStandIn, str]]:
+    async with WeChatAPIStandIn(secret="s3cret") as api:
+        yield api, api.url
 
 
 # -- WeChat's side of the conversation ------------------------------------------------------------------
@@ -450,9 +404,10 @@ async def test_unauthorized_account_falls_back_to_truncation(make_app, wechat_ap
     await until(lambda: api.token_fetches == 1)
     await channel.drain()  # the background send has met 48001 and recorded it
     assert await channel.services.redis.exists("bot:wechat:cs_unauthorized")
+    # the rest never arrived: the user's next message gets the answer again, now cut short in the passive
+    # reply with its options kept (bot/channels.py `Undelivered`)
     reply = await peer.say("返回上一步")
-    reply = await peer.say("1")  # the long answer again: now cut short in the passive reply
-    assert "只显示了前面一部分" in reply
+    assert "只显示了前面一部分" in reply and reply.rstrip().endswith(". 转人工")
     await channel.services.redis.delete("bot:wechat:cs_unauthorized")
 
 

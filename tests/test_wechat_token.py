@@ -5,10 +5,9 @@ import time
 import uuid
 
 import pytest
-from wechatpy.exceptions import WeChatClientException
 
-from adapters.wechat_api import TokenUnavailable
-from bot.handoff import DeliveryFailed
+from adapters.wechat_api import TokenUnavailable, WeChatAPIError
+from bot.channels import DeliveryFailed
 from tests.test_wechat import make_app, wechat_api  # noqa: F401 (fixtures)
 
 
@@ -29,8 +28,8 @@ async def test_token_endpoint_failing_backs_off_and_fails_fast(make_app, wechat_
     assert api.token_fetches == 1 and api.sent == []
     assert time.monotonic() - started < 3
     with pytest.raises(DeliveryFailed) as e:  # what the operator is told: an error, at once
-        await channel.push("o-user", "您好")
-    assert e.value.reason == "error" and api.token_fetches == 1
+        await channel.output.send("o-user", "您好")
+    assert e.value.kind == "failed" and api.token_fetches == 1
     # the back-off ends: the next message asks again, and once the endpoint works it gets a token
     api.token_failure = None
     await channel.services.redis.delete(channel.cs.backoff_key)
@@ -60,7 +59,7 @@ async def test_slow_token_endpoint_fails_fast(make_app, wechat_api):
     channel.cs.fetch_timeout = 0.3
     started = time.monotonic()
     with pytest.raises(DeliveryFailed):
-        await channel.push("o-user", "您好")
+        await channel.output.send("o-user", "您好")
     assert time.monotonic() - started < 2.0  # fetch_timeout, not the endpoint's 3 s
     assert isinstance(await _raises(channel.cs.send_text("o-user", "x")), TokenUnavailable)
     assert api.token_fetches == 1  # the second call did not wait for the endpoint again
@@ -69,6 +68,6 @@ async def test_slow_token_endpoint_fails_fast(make_app, wechat_api):
 async def _raises(coro) -> BaseException | None:
     try:
         await coro
-    except (TokenUnavailable, WeChatClientException) as e:
+    except (TokenUnavailable, WeChatAPIError) as e:
         return e
     return None

@@ -97,9 +97,9 @@ def cmd_announce(args: argparse.Namespace) -> None:
 def output_factories() -> list:
     """The channels' announcement outputs, built by their adapters (``factory(settings, redis)``, None when the
     channel is not configured): this process entry point is the one place the worker meets them."""
-    from adapters import telegram, wechat_broadcast
+    from adapters import telegram, wechat
 
-    return [telegram.announcement_output, wechat_broadcast.announcement_output]
+    return [telegram.announcement_output, wechat.announcement_output]
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
