@@ -20,11 +20,12 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/python -m bot chat
 
-## test: the whole suite against a real Redis server that the tests start themselves, on every core
+## test: ruff, then the whole suite against a real Redis server that the tests start themselves, on every core
 ## (pytest-xdist: each worker starts its own Redis, cluster and Chromium; a module stays on one worker so its
 ## module-scoped servers start once). PYTEST_XDIST= runs it in one process.
 PYTEST_XDIST ?= -n auto --dist loadscope
 test: $(STAMP) redis-server chromium
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 bench: $(STAMP) redis-server
