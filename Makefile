@@ -20,10 +20,13 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/python -m bot chat
 
-## test: ruff, then the whole suite against a real Redis server that the tests start themselves
+## test: ruff, then the whole suite against a real Redis server that the tests start themselves, on every core
+## (pytest-xdist: each worker starts its own Redis, cluster and Chromium; a module stays on one worker so its
+## module-scoped servers start once). PYTEST_XDIST= runs it in one process.
+PYTEST_XDIST ?= -n auto --dist loadscope
 test: $(STAMP) redis-server chromium
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 bench: $(STAMP) redis-server
 	$(BIN)/python bench/engine.py

@@ -7,7 +7,9 @@ instead; tests then only use keys under fresh random user ids and flush nothing.
 """
 from __future__ import annotations
 
+import functools
 import os
+import random
 import shutil
 import signal
 import socket
@@ -23,10 +25,20 @@ import redis.asyncio as aioredis
 from redis.asyncio.connection import Connection
 
 from adapters.console import turn_record
+from bot import i18n
 from bot.config import Settings
 from bot.messages import Incoming
 from bot.runtime import Services, build_services
 from bot.sessions import RedisSessionStore
+
+# -- parse each locale file once per test process ----------------------------------------------------
+# Every `build_services` (hundreds per run) builds a Translator, and Fluent's pure-Python parser spends
+# ~0.1 s of CPU per Translator re-reading the same .ftl text. The parsed `Resource` is a read-only AST
+# (FluentBundle.add_resource only indexes it; each bundle compiles its own copy of a message on first use),
+# so one parse per distinct file text serves every Translator; a changed file is parsed anew.
+_parse_ftl = functools.lru_cache(maxsize=None)(i18n.FluentResource)
+i18n.FluentResource = _parse_ftl  # type: ignore[assignment]
+
 
 # -- no network beyond loopback ---------------------------------------------------------------------
 _real_connect = socket.socket.connect
@@ -58,10 +70,31 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # -- real Redis ---------------------------------------------------------------------------------------
+# Ports for the redis-servers the suite starts come from below the kernel's ephemeral range (32768-60999 by
+# default): an outgoing connection of this or a parallel test process (pytest-xdist) can never take a port
+# between the moment it is chosen and the moment redis-server binds it, or while a test restarts a server on
+# the same port. Each xdist worker draws from its own slice, so two workers never pick the same port.
+_PORTS_LOW, _PORTS_HIGH = 20_000, 32_000
+_used_ports: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    count = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    span = (_PORTS_HIGH - _PORTS_LOW) // count
+    low = _PORTS_LOW + index * span
+    for port in random.SystemRandom().sample(range(low, low + span), span):
+        if port in _used_ports:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _used_ports.add(port)
+        return port
+    raise RuntimeError("no free port for a test redis-server")
 
 
 @pytest.fixture(scope="session")
