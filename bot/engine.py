@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import secrets
-from typing import AsyncIterator, Protocol
+from typing import Protocol
 
 from redis.exceptions import RedisError
 
@@ -117,7 +117,7 @@ class Engine:
                 attempts += 1
                 try:
                     session = await self._load(key, msg, payload, handoff)
-                    async with self._keep_lock(key, msg.message_id, token):
+                    async with _LockKeeper(self, key, msg.message_id, token):
                         turn = await self._run(session, msg)
                     turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
                 except BaseException as e:
@@ -165,26 +165,6 @@ class Engine:
             session.data[RESET_MARK] = "handoff"
         return session
 
-    @contextlib.asynccontextmanager
-    async def _keep_lock(self, key: SessionKey, message_id: str, token: str) -> AsyncIterator[None]:
-        """Renew the lock while the run lasts (a slow desk or API call must not let another message in)."""
-        interval = self.lock_ttl_ms / 3000
-
-        async def renew() -> None:
-            with contextlib.suppress(RedisError):
-                while True:
-                    await asyncio.sleep(interval)
-                    if not await self.store.extend(key, message_id, token, self.lock_ttl_ms):
-                        return
-
-        task = asyncio.create_task(renew())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
     def _release_later(self, key: SessionKey, message_id: str, token: str) -> None:
         task = asyncio.create_task(self._release_when_back(key, message_id, token))
         self._releasing.add(task)
@@ -212,6 +192,38 @@ class Engine:
             await self.store.abort(key, message_id, token)
         except RedisError as e:  # the lock expires by itself within lock_ttl
             log.warning("could not release the lock of %s: %s", key, _one_line(e))
+
+
+class _LockKeeper:
+    """Renew the lock while a run lasts (a slow desk or API call must not let another message in).
+
+    Almost every run ends long before its first renewal is due, so the renewing task is only started by a
+    timer when it is: a timer costs a fraction of a task created and cancelled on every message."""
+
+    __slots__ = ("engine", "key", "message_id", "token", "timer", "task")
+
+    def __init__(self, engine: Engine, key: SessionKey, message_id: str, token: str) -> None:
+        self.engine, self.key, self.message_id, self.token = engine, key, message_id, token
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> None:
+        self.timer = asyncio.get_running_loop().call_later(self.engine.lock_ttl_ms / 3000, self._start)
+
+    def _start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._renew())
+
+    async def _renew(self) -> None:
+        store, interval = self.engine.store, self.engine.lock_ttl_ms / 3000
+        with contextlib.suppress(RedisError):
+            while await store.extend(self.key, self.message_id, self.token, self.engine.lock_ttl_ms):
+                await asyncio.sleep(interval)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
 
 
 def _one_line(e: BaseException) -> str:
