@@ -20,8 +20,9 @@ run: $(STAMP)
 chat: $(STAMP)
 	$(BIN)/python -m bot chat
 
-## test: the whole suite against a real Redis server that the tests start themselves
+## test: ruff, then the whole suite against a real Redis server that the tests start themselves
 test: $(STAMP) redis-server chromium
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) redis-server

@@ -3,9 +3,9 @@
 Updates are translated to `Incoming` here and `Turn`s rendered back as Bot API calls; nothing under
 `flows/` sees an aiogram type. Bot API reference: https://core.telegram.org/bots/api
 
-Redis keys (all under ``bot:telegram:``): ``update:<update_id>`` — the set of seen update ids, one key
-per id with a TTL ("pending" while in flight, "done" after); ``cb:<digest>`` — option values too long
-for callback data; ``blocked`` — chats that answered 403.
+Redis keys (layout and expiry: bot/keys.py): ``bot:telegram:update:<update_id>`` — the set of seen update ids,
+one key per id with a TTL ("pending" while in flight, "done" after); ``bot:telegram:cb:<digest>`` — option
+values too long for callback data; ``bot:{telegram:<chat>}:blocked`` — the chat answered 403.
 """
 from __future__ import annotations
 
@@ -57,6 +57,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from bot import keys
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.engine import SessionBusy
 from bot.handoff import DeliveryFailed
@@ -65,6 +66,7 @@ from bot.messages import Incoming, Text, Turn
 from bot.privacy import mask
 from bot.runtime import Services
 from bot.sessions import SessionKey
+from bot.status import setting_up
 
 log = logging.getLogger(__name__)
 
@@ -72,8 +74,6 @@ T = TypeVar("T")
 
 CHANNEL = "telegram"
 ROUTE = "/telegram"
-PREFIX = "bot:telegram:"
-BLOCKED = PREFIX + "blocked"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 # https://core.telegram.org/bots/api#setwebhook — secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -
@@ -83,7 +83,7 @@ SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 MAX_TEXT = 4096
 # https://core.telegram.org/bots/api#inlinekeyboardbutton — callback_data: 1-64 BYTES
 MAX_CALLBACK_DATA = 64
-CALLBACK_MAP_TTL = 30 * 24 * 3600
+CALLBACK_MAP_TTL = keys.TELEGRAM_CALLBACK_TTL
 # How long Telegram may re-deliver an update it did not see answered. The Bot API documents no schedule:
 # a webhook request that fails is repeated "and we will give up after a reasonable amount of attempts"
 # (https://core.telegram.org/bots/api#setwebhook), and updates wait at most 24 hours
@@ -182,7 +182,7 @@ class TelegramChannel:
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         max_attempts: int = 3,
         max_retry_after: float = 60.0,
-        claim_ttl: int = 300,
+        claim_ttl: int = keys.TELEGRAM_CLAIM_TTL,
     ) -> None:
         self.services = services
         self.engine = services.engine
@@ -226,7 +226,7 @@ class TelegramChannel:
             except Exception:
                 await self._failed(update)
             return True
-        key = f"{PREFIX}update:{update.update_id}"
+        key = keys.telegram_update(update.update_id)
         if not await self.redis.set(key, "pending", nx=True, ex=self.claim_ttl):
             if await self.redis.get(key) != "pending":
                 log.debug("telegram update %s seen before; ignored", update.update_id)
@@ -390,10 +390,10 @@ class TelegramChannel:
         if upd.chat.type != "private":
             return
         if status == "kicked":
-            await self.redis.sadd(BLOCKED, str(upd.chat.id))
+            await self.redis.set(keys.telegram_blocked(upd.chat.id), "1", ex=keys.TELEGRAM_BLOCKED_TTL)
             log.info("telegram chat %s blocked the bot", upd.chat.id)
         elif status == "member":
-            await self.redis.srem(BLOCKED, str(upd.chat.id))
+            await self.redis.delete(keys.telegram_blocked(upd.chat.id))
 
     async def _offer_languages(self, chat_id: int, user: User) -> None:
         locale = await self._user_locale(user)
@@ -475,7 +475,7 @@ class TelegramChannel:
 
     async def notify(self, chat_id: int | str, text: str) -> bool:
         """A bot-initiated message (announcements): skipped for chats that blocked the bot."""
-        if await self.redis.sismember(BLOCKED, str(chat_id)):
+        if await self.redis.exists(keys.telegram_blocked(chat_id)):
             return False
         try:
             await self.send_text(chat_id, text)
@@ -504,7 +504,7 @@ class TelegramChannel:
             except TelegramForbiddenError as e:
                 if chat_id is None:
                     raise
-                await self.redis.sadd(BLOCKED, str(chat_id))
+                await self.redis.set(keys.telegram_blocked(chat_id), "1", ex=keys.TELEGRAM_BLOCKED_TTL)
                 log.info("telegram chat %s refuses messages (%s); recorded as blocked", chat_id, e.message)
                 raise ChatBlocked(str(chat_id)) from e
 
@@ -552,7 +552,7 @@ class TelegramChannel:
         if len(data.encode()) <= MAX_CALLBACK_DATA and not value.startswith("#"):
             return data
         digest = hashlib.blake2b(value.encode(), digest_size=8).hexdigest()
-        await self.redis.set(f"{PREFIX}cb:{digest}", value, ex=CALLBACK_MAP_TTL)
+        await self.redis.set(keys.telegram_callback(digest), value, ex=CALLBACK_MAP_TTL)
         return f"{head}|#{digest}"
 
     async def unpack(self, data: str | None) -> tuple[int | None, str | None]:
@@ -560,7 +560,7 @@ class TelegramChannel:
         if not sep or not value or not (head == "-" or head.isdigit()):
             return None, None
         if value.startswith("#"):
-            value = await self.redis.get(f"{PREFIX}cb:{value[1:]}")
+            value = await self.redis.get(keys.telegram_callback(value[1:]))
         return (None if head == "-" else int(head)), value
 
     # -- helpers --------------------------------------------------------------------------------------
@@ -697,10 +697,12 @@ def setup(app: web.Application, services: Services) -> bool:
     app[TELEGRAM] = channel
     app.router.add_post(ROUTE, channel.webhook_handler(secret))
     webhook_url = f"{s.public_url.rstrip('/')}{ROUTE}" if s.public_url else None
+    set_up = setting_up(app, "telegram")  # /readyz: "pending" until the start-up calls below went through
 
     async def on_startup(app: web.Application) -> None:
         try:
-            await channel.startup(webhook_url, secret)
+            with set_up:
+                await channel.startup(webhook_url, secret)
         except TelegramAPIError as e:
             log.error("telegram: start-up calls failed (%s); updates may not arrive until setWebhook succeeds", e)
         if webhook_url is None:

@@ -6,6 +6,11 @@ act. A deleted topic is re-created on the next post; topic creation is rate limi
 only a few per minute), and tickets that could not get a topic are announced in the General topic and
 get one later.
 https://core.telegram.org/bots/api#createforumtopic
+
+The desk keeps only a membership cache and a topic-creation budget of its own; tickets and the topic map
+belong to `bot.handoff` and are written through it (key layout: bot/keys.py). It keeps no desk ↔ user
+message-id pairs: operators answer by writing in the ticket's topic, not by replying to a particular
+message, and neither WeChat nor the web chat could show such a reply or an edit as one.
 """
 from __future__ import annotations
 
@@ -17,13 +22,13 @@ from aiogram.methods import CloseForumTopic, CreateForumTopic, GetChatMember, Se
 from aiogram.types import Message
 
 from adapters.telegram import MAX_TEXT, TelegramChannel, split_text
-from bot.handoff import P, HandoffService, Ticket, UserBusy
+from bot import keys
+from bot.handoff import HandoffService, Ticket, UserBusy
 from bot.privacy import mask
 
 log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
-MEMBER_CACHE_SECONDS = 600
 MAX_PIECES = 3  # a user message longer than this many desk posts is cut (and says so)
 TOPIC_GONE = ("thread not found", "topic_deleted", "topic not found", "message thread not found")
 
@@ -42,10 +47,7 @@ class TelegramDesk:
         await self._post(ticket, "🆕 " + summary + "\n\n/claim · /close")
 
     async def user_message(self, ticket: Ticket, text: str, user_msg_id: str) -> None:
-        sent = await self._post(ticket, f"👤 {text}")
-        if sent is not None:
-            await self.redis.hset(f"{P}msgs:{ticket.id}", mapping={
-                f"u:{user_msg_id}": str(sent.message_id), f"d:{sent.message_id}": f"user:{user_msg_id}"})
+        await self._post(ticket, f"👤 {text}")
 
     async def note(self, ticket: Ticket, text: str) -> None:
         await self._post(ticket, text)
@@ -62,9 +64,9 @@ class TelegramDesk:
         """The ticket's topic, created if it has none (within the creation budget)."""
         if ticket.topic_id:
             return int(ticket.topic_id)
-        bucket = f"{P}topic-budget:{self.chat_id}:{int(time.time() // 60)}"
+        bucket = keys.desk_topic_budget(self.chat_id, int(time.time() // 60))
         used = await self.redis.incr(bucket)
-        await self.redis.expire(bucket, 120)
+        await self.redis.expire(bucket, keys.TOPIC_BUDGET_TTL)
         if used > self.topics_per_minute:
             log.warning("desk: topic budget used up; ticket %s waits in the General topic", ticket.id)
             return None
@@ -74,11 +76,7 @@ class TelegramDesk:
         except TelegramAPIError as e:
             log.error("desk: could not create a topic for ticket %s: %s", ticket.id, e)
             return None
-        ticket.topic_id = str(topic.message_thread_id)
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(f"{P}ticket:{ticket.id}", "topic_id", ticket.topic_id)
-        pipe.set(f"{P}topic:{ticket.topic_id}", ticket.id)
-        await pipe.execute()
+        await self.handoff.set_topic(ticket, topic.message_thread_id)
         return topic.message_thread_id
 
     async def _post(self, ticket: Ticket, text: str) -> Message | None:
@@ -105,9 +103,7 @@ class TelegramDesk:
                     log.error("desk: post for ticket %s failed: %s", ticket.id, e.message)
                     return None
                 log.warning("desk: topic %s of ticket %s was deleted; re-creating it", thread, ticket.id)
-                await self.redis.delete(f"{P}topic:{thread}")
-                await self.redis.hset(f"{P}ticket:{ticket.id}", "topic_id", "")
-                ticket.topic_id = ""
+                await self.handoff.forget_topic(ticket)
         return None
 
     # -- desk → bot: messages operators write in the desk chat ---------------------------------------
@@ -140,7 +136,6 @@ class TelegramDesk:
                             .get(result, f"ℹ already assigned to {result[6:]}" if result.startswith("taken:") else result))
             return
         result = await self.handoff.reply(ticket.id, operator, m.text)
-        await self.redis.hset(f"{P}msgs:{ticket.id}", f"d:{m.message_id}", f"operator:{result}")
         if result == "closed":
             await self.note(ticket, "ℹ not sent: this ticket is closed. The user is back with the bot.")
         elif result.startswith("taken:"):
@@ -148,7 +143,7 @@ class TelegramDesk:
         log.info("desk: operator reply on ticket %s: %s (%s)", ticket.id, result, mask(m.text)[:40])
 
     async def _is_member(self, user_id: int) -> bool:
-        key = f"{P}desk-member:{user_id}"
+        key = keys.desk_member(user_id)
         cached = await self.redis.get(key)
         if cached is not None:
             return cached == "1"
@@ -157,5 +152,5 @@ class TelegramDesk:
             ok = member.status in MEMBER_STATUSES
         except TelegramAPIError:
             ok = False
-        await self.redis.set(key, "1" if ok else "0", ex=MEMBER_CACHE_SECONDS)
+        await self.redis.set(key, "1" if ok else "0", ex=keys.DESK_MEMBER_TTL)
         return ok

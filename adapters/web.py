@@ -12,8 +12,8 @@ A session per browser: the cookie holds a random id signed with itsdangerous (Ht
 opening the page from a 公众号 menu link keeps it). POSTs must be JSON, which a cross-site form cannot
 send, and the cookie does not travel on cross-site POSTs.
 
-The conversation is a Redis stream per browser (``bot:web:log:<id>``, masked, trimmed, expiring with the
-session): the page renders from it on load, and the event stream follows it, so an operator reply that
+The conversation is a Redis stream per browser (``bot:{web:<id>}:log``, in the browser's own cluster slot,
+masked, trimmed, expiring with the session; every key: bot/keys.py): the page renders from it on load, and the event stream follows it, so an operator reply that
 arrives while the page is closed is there when it opens again — never lost, never shown twice (entries
 have ids). Operator replies reach this channel through the handoff service's sender registry; a note on
 ``bot:web:push`` wakes the event streams of that browser in whichever process holds them.
@@ -34,6 +34,7 @@ from aiohttp import web
 from aiohttp_sse import sse_response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot import keys
 from bot.engine import SessionBusy
 from bot.i18n import SUPPORTED
 from bot.messages import Incoming, Text, Turn
@@ -49,8 +50,8 @@ STATIC_DIR = HERE / "web_static"
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "web_templates"), autoescape=True)
 COOKIE = "yb_web"
 LOG_MAX = 300  # entries kept per browser
-PUSH = "bot:web:push"  # pub/sub: the id of a browser whose conversation has a new entry
-SECRET_KEY = "bot:web:cookie-secret"
+PUSH = keys.WEB_PUSH  # pub/sub: the id of a browser whose conversation has a new entry
+SECRET_KEY = keys.WEB_COOKIE_SECRET
 MAX_TEXT = 500  # characters in one message
 MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 ENTRY_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
@@ -363,7 +364,7 @@ return ids
 
 
 def _log_key(browser: str) -> str:
-    return f"bot:web:log:{browser}"
+    return keys.web_log(browser)
 
 
 def _parse(body: Any) -> tuple[str, str, str | None, int | None, str] | str:

@@ -34,6 +34,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from itsdangerous import BadSignature
 
 from adapters.web import Hub, Secret, page, script_json, wait_for
+from bot import keys
 from bot.handoff import EVENTS
 from bot.messages import Text
 from bot.operator_ops import OperatorOps, http_status
@@ -43,10 +44,9 @@ log = logging.getLogger(__name__)
 
 COOKIE = "yb_console"
 PRE_COOKIE = "yb_console_pre"
-SESSION_TTL = 12 * 3600
-LIMIT_WINDOW = 15 * 60
+SESSION_TTL = keys.CONSOLE_SESSION_TTL
+LIMIT_WINDOW = keys.CONSOLE_FAIL_WINDOW
 ADDRESS_FACTOR = 5  # failed sign-ins allowed per address = this × those allowed per name
-P = "bot:console:"
 CONSOLE_STRINGS = (
     "desk-title", "desk-signout", "desk-queue", "desk-queue-empty", "desk-claim", "desk-pick",
     "desk-context", "desk-flow", "desk-state", "desk-slots", "desk-transcript", "desk-reply",
@@ -101,7 +101,7 @@ class Console:
         sid = await self._cookie(request, COOKIE, SESSION_TTL)
         if sid is None:
             return None
-        raw = await self.redis.get(f"{P}session:{sid}")
+        raw = await self.redis.get(keys.console_session(sid))
         if not raw:
             return None
         data = json.loads(raw)
@@ -135,22 +135,23 @@ class Console:
         expected = await self._cookie(request, PRE_COOKIE, 3600)
         if expected is None or not hmac.compare_digest(str(form.get("csrf", "")), expected):
             return await self._signin_page(request, self.t("desk-form-expired"), 403, username)
-        keys = [f"{P}fail:addr:{request.remote or '-'}", f"{P}fail:name:{username.lower()}"]
-        by_address, by_name = (int(c or 0) for c in await self.redis.mget(keys))
+        counters = [keys.console_failures("addr", request.remote or "-"),
+                    keys.console_failures("name", username.lower())]
+        by_address, by_name = (int(c or 0) for c in await self.redis.mget(counters))
         # An office shares one address: it may fail more often than one name before it is held back.
         if by_name >= self.limit or by_address >= self.limit * ADDRESS_FACTOR:
             return await self._signin_page(request, self.t("desk-signin-limited"), 429, username)
         if not await self._verify(username, password):
             pipe = self.redis.pipeline(transaction=True)
-            for k in keys:
+            for k in counters:
                 pipe.incr(k)
                 pipe.expire(k, LIMIT_WINDOW, nx=True)
             await pipe.execute()
             log.warning("console: failed sign-in for %r from %s", username, request.remote)
             return await self._signin_page(request, self.t("desk-signin-failed"), 401, username)
-        await self.redis.delete(keys[1])
+        await self.redis.delete(counters[1])
         sid = secrets.token_urlsafe(24)
-        await self.redis.set(f"{P}session:{sid}", json.dumps({"operator": username, "csrf": secrets.token_urlsafe(24)}),
+        await self.redis.set(keys.console_session(sid), json.dumps({"operator": username, "csrf": secrets.token_urlsafe(24)}),
                              ex=SESSION_TTL)
         log.info("console: %s signed in", username)
         resp = web.HTTPSeeOther("/console")
@@ -179,7 +180,7 @@ class Console:
         form = await request.post()
         if session is not None and hmac.compare_digest(str(form.get("csrf", "")), session["csrf"]):
             sid = await self._cookie(request, COOKIE, SESSION_TTL)
-            await self.redis.delete(f"{P}session:{sid}")
+            await self.redis.delete(keys.console_session(sid))
         resp = web.HTTPSeeOther("/console")
         resp.del_cookie(COOKIE, path="/console")
         raise resp

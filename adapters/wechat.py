@@ -31,7 +31,8 @@ from wechatpy.messages import BaseMessage, TextMessage, VoiceMessage
 from wechatpy.replies import create_reply
 from wechatpy.utils import WeChatSigner
 
-from adapters.wechat_api import KEY_PREFIX, UNAUTHORIZED, CustomerService, TokenUnavailable
+from adapters.wechat_api import UNAUTHORIZED, CustomerService, TokenUnavailable
+from bot import keys
 from bot.handoff import DeliveryFailed
 from bot.engine import SessionBusy
 from bot.i18n import Rendered
@@ -154,7 +155,10 @@ class WeChatChannel:
                 # A MsgType WeChat may add later (or a forged one): no text reply that could be wrong;
                 # counted per type so a new kind of message shows up in `HGETALL bot:wechat:unknown_msgtypes`.
                 with contextlib.suppress(RedisError):  # a count; never worth a 500
-                    await self.services.redis.hincrby(f"{KEY_PREFIX}unknown_msgtypes", received.kind[:32], 1)
+                    pipe = self.services.redis.pipeline(transaction=True)
+                    pipe.hincrby(keys.WECHAT_UNKNOWN_MSGTYPES, received.kind[:32], 1)
+                    pipe.expire(keys.WECHAT_UNKNOWN_MSGTYPES, keys.WECHAT_COUNTER_TTL)
+                    await pipe.execute()
                 log.info("wechat: MsgType %r not understood; answered success", received.kind[:32])
                 return _success()
             key = "wechat-unsupported-type"
@@ -297,7 +301,7 @@ class WeChatChannel:
             raise web.HTTPForbidden(text="bad timestamp") from None
         if age > TIMESTAMP_WINDOW:
             raise web.HTTPForbidden(text="stale timestamp")
-        return Claim(f"{KEY_PREFIX}nonce:{timestamp}:{nonce}", hashlib.sha256(body).hexdigest(),
+        return Claim(keys.wechat_nonce(timestamp, nonce), hashlib.sha256(body).hexdigest(),
                      2 * TIMESTAMP_WINDOW + 60)
 
     async def _check_claim(self, claim: Claim) -> None:
@@ -372,10 +376,10 @@ class WeChatChannel:
 
     async def _claim(self, incoming: Incoming, how: str) -> bool:
         """Decide once who delivers a turn that was late: the passive reply to a retry, or the API."""
-        key = f"{KEY_PREFIX}delivered:{incoming.user_id}:{incoming.message_id}"
+        key = keys.wechat_delivered(incoming.user_id, incoming.message_id)
         redis = self.services.redis
         try:
-            if await redis.set(key, how, nx=True, ex=3600):
+            if await redis.set(key, how, nx=True, ex=keys.WECHAT_CLAIM_TTL):
                 return True
             return await redis.get(key) == how
         except RedisError:
@@ -426,7 +430,7 @@ class WeChatChannel:
         if self.cs is None:
             return False
         try:
-            return not await self.services.redis.exists(f"{KEY_PREFIX}cs_unauthorized")
+            return not await self.services.redis.exists(keys.WECHAT_CS_UNAUTHORIZED)
         except RedisError:
             return False  # keep the answer in the passive reply
 
@@ -435,7 +439,7 @@ class WeChatChannel:
         if self.cs is None or not chunks:
             return
         if guard and not await self.services.redis.set(
-            f"{KEY_PREFIX}rest:{incoming.user_id}:{incoming.message_id}", "1", nx=True, ex=3600
+            keys.wechat_rest(incoming.user_id, incoming.message_id), "1", nx=True, ex=keys.WECHAT_CLAIM_TTL
         ):
             return  # a retry's passive reply: the remainder went out the first time
         for chunk in chunks:
@@ -444,7 +448,7 @@ class WeChatChannel:
             except WeChatClientException as e:
                 if e.errcode == UNAUTHORIZED:
                     # This account type may not use the API: cut long replies short for the next hour.
-                    await self.services.redis.set(f"{KEY_PREFIX}cs_unauthorized", "1", ex=3600)
+                    await self.services.redis.set(keys.WECHAT_CS_UNAUTHORIZED, "1", ex=keys.WECHAT_CLAIM_TTL)
                 log.error("wechat: customer-service send failed for %s: %s %s", incoming.message_id, e.errcode, e.errmsg)
                 return
             except TokenUnavailable as e:  # the token endpoint is failing: one line, not a traceback each time

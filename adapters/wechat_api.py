@@ -23,9 +23,10 @@ import redis.asyncio as aioredis
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
+from bot import keys
+
 log = logging.getLogger(__name__)
 
-KEY_PREFIX = "bot:wechat:"
 # invalid credential / invalid access_token / access_token expired: fetch a new token once and resend
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 # The account may not use the customer-service API (unverified subscription accounts): 48001 api unauthorized.
@@ -67,11 +68,11 @@ class CustomerService:
         self.max_backoff = max_backoff
         # ``{appid}`` is a Redis Cluster hash tag: the token, its lock and the keys below share one slot,
         # so one MGET reads them (on a single Redis the braces are just characters).
-        self.token_key = f"{KEY_PREFIX}{{{appid}}}:access_token"
-        self.lock_key = f"{self.token_key}:lock"
-        self.fresh_key = f"{self.token_key}:fresh"  # exists while no refresh is due
-        self.backoff_key = f"{self.token_key}:backoff"  # exists while fetching is paused
-        self.failures_key = f"{self.token_key}:failures"
+        self.token_key = keys.wechat_token(appid)
+        self.lock_key = keys.wechat_token(appid, "lock")
+        self.fresh_key = keys.wechat_token(appid, "fresh")  # exists while no refresh is due
+        self.backoff_key = keys.wechat_token(appid, "backoff")  # exists while fetching is paused
+        self.failures_key = keys.wechat_token(appid, "failures")
         # One blocking client for the process. The token is passed on every call instead of being stored
         # in the client, so concurrent threads never see each other's token state.
         self.client = WeChatClient(appid, secret, timeout=timeout, auto_retry=False)

@@ -78,7 +78,7 @@ def workload(tr: Translator):
         lines = answer_file.read_text("utf-8").splitlines()
         head = lines[0].split("\t")
         for line in lines[1:]:
-            row = dict(zip(head, line.split("\t")))
+            row = dict(zip(head, line.split("\t"), strict=False))  # trailing empty columns may be cut
             q = flows[row["flow"]].questions.get(row["state"]) if row.get("flow") in flows else None
             if q is not None and row.get("answer"):
                 answers.append((row["answer"], q.slot, row["flow"], labelled(q)))

@@ -468,7 +468,7 @@ async def run_cell(c: Contender, users: int, duration: float, per_user: int, wor
     ok = sum(t[1] - t[2] for t in threads)
     sent = sum(t[0] for t in threads)
     problems = []
-    for i, (s, resp, bad, exhausted) in enumerate(threads):
+    for i, (s, resp, bad, _exhausted) in enumerate(threads):
         problem = await c.check(redis, cell, i, resp - bad, s)
         if problem:
             problems.append(f"user {i}: {problem}")
@@ -537,8 +537,8 @@ def fmt_table(contenders: list[Contender], results: dict, users: int, repeats: i
     for c in contenders:
         rs = results[(c.name, users)]
         rates = [r["rate"] for r in rs]
-        ratios = [r["rate"] / b["rate"] for r, b in zip(rs, base)]
-        med = lambda key: statistics.median(r[key] for r in rs)  # noqa: E731
+        ratios = [r["rate"] / b["rate"] for r, b in zip(rs, base, strict=True)]
+        med = lambda key, rs=rs: statistics.median(r[key] for r in rs)  # noqa: E731
         problems = sum(len(r["problems"]) for r in rs)
         bad = sum(r["bad"] for r in rs)
         exhausted = sum(r["exhausted"] for r in rs)

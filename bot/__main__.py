@@ -1,4 +1,8 @@
-"""Command line: `python -m bot serve | chat | …` (also installed as `yibao-bot`)."""
+"""Command line: `python -m bot serve | chat | …` (also installed as `yibao-bot`).
+
+The process entry point, and the one module of `bot/` that imports `adapters/` (the app, the console chat,
+the Telegram poller): it starts what the channels assemble (tests/test_layering.py allows exactly this).
+"""
 from __future__ import annotations
 
 import argparse
@@ -7,19 +11,12 @@ import sys
 
 from pydantic import ValidationError
 
-from bot.config import Settings
+from bot.config import Settings, load_settings
 from bot.logs import configure_logging
 
 
-def _settings(**overrides: object) -> Settings:
-    try:
-        return Settings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
-
-
 def cmd_serve(args: argparse.Namespace) -> None:
-    settings = _settings(port=args.port, host=args.host)
+    settings = load_settings(port=args.port, host=args.host)
     if args.workers < 1:
         sys.exit("--workers must be at least 1")
     if args.workers == 1:
@@ -35,7 +32,7 @@ def _serve(settings: Settings, *, reuse_port: bool, announce: bool = True) -> No
 
     from aiohttp import web
 
-    from bot.server import create_app
+    from adapters.app import create_app  # the entry point may import adapters/ (tests/test_layering.py)
     from bot.status import banner
 
     app = create_app(settings)
@@ -115,7 +112,7 @@ def cmd_chat(args: argparse.Namespace) -> None:
     from bot.runtime import build_services
 
     async def run() -> None:
-        services = build_services(_settings())
+        services = build_services(load_settings())
         chat = ConsoleChat(services.engine, services.translator, args.user, args.lang)
         try:
             if args.jsonl:
@@ -133,7 +130,7 @@ def cmd_poll(args: argparse.Namespace) -> None:
     from bot.runtime import build_services
 
     async def run() -> None:
-        services = build_services(_settings())
+        services = build_services(load_settings())
         try:
             await run_polling(services, timeout=args.timeout)
         finally:

@@ -4,10 +4,13 @@ Built once by the CLI and passed down; nothing imports a settings instance at mo
 """
 from __future__ import annotations
 
+import sys
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot import keys
 
 LOCALES = ("zh-CN", "en")
 
@@ -22,8 +25,8 @@ class Settings(BaseSettings):
     port: int = Field(8080, ge=1, le=65535)
     host: str = "0.0.0.0"
     default_locale: str = "zh-CN"
-    session_ttl_seconds: int = Field(7 * 24 * 3600, ge=60, description="idle sessions expire after this")
-    dedup_ttl_seconds: int = Field(24 * 3600, ge=60, description="how long a message id is remembered")
+    session_ttl_seconds: int = Field(keys.SESSION_TTL, ge=60, description="idle sessions expire after this")
+    dedup_ttl_seconds: int = Field(keys.DEDUP_TTL, ge=60, description="how long a message id is remembered")
     lock_ttl_ms: int = Field(10_000, ge=100, description="per-session lock lifetime")
     lock_wait_seconds: float = Field(8.0, gt=0, description="how long a message waits for its session lock")
     history_limit: int = Field(20, ge=1, le=200, description="steps kept for 返回上一步")
@@ -33,7 +36,7 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = Field("text", description="text for a terminal, json: one object per line")
     metrics_token: SecretStr | None = Field(None, description="Bearer token for /metrics and /admin/funnel.svg")
     user_hash_salt: SecretStr | None = Field(None, description="key for the hashed user ids in logs and funnels")
-    ops_key_prefix: str = Field("bot", description="Redis key prefix of the funnel stream and review queue")
+    ops_key_prefix: str = Field(keys.ROOT, description="Redis key prefix of the funnel stream and review queue")
     funnel_retention_days: float = Field(30.0, gt=0, description="funnel events older than this are dropped")
     funnel_max_events: int = Field(200_000, ge=1000, description="funnel events kept at most")
     review_max_items: int = Field(5000, ge=10, description="not-understood messages kept at most")
@@ -60,6 +63,8 @@ class Settings(BaseSettings):
     operator_hours: str = Field("Mon-Fri 09:00-17:30", description="when operators answer, e.g. 'Mon-Fri 09:00-17:30'")
     operator_timezone: str = "Asia/Shanghai"
     operator_topics_per_minute: int = Field(20, ge=1, description="desk forum topics created per minute at most")
+    handoff_retention_days: float = Field(keys.HANDOFF_RETENTION / keys.DAY, gt=0, description=(
+        "a ticket and its transcript are kept this long after their last activity (closing included)"))
 
     # resident web chat and operator web console (adapters/web.py, adapters/web_console.py)
     web_chat: bool = Field(True, description="serve the resident web chat at /web")
@@ -74,8 +79,9 @@ class Settings(BaseSettings):
     # announcements (bot/announcements/, docs/announcements.md)
     admin_token: SecretStr | None = None
     admin_telegram_ids: str = ""
-    announce_key_prefix: str = Field("bot:{ann}", description="Redis key prefix for announcements, subscriptions, "
-                                     "stream; given a cluster hash tag if it has none (bot:ann → bot:{ann})")
+    announce_key_prefix: str = Field(keys.ANNOUNCE_PREFIX, description=(
+        "Redis key prefix for announcements, subscriptions, stream; given a cluster hash tag if it has none "
+        "(x:ann → x:{ann}); the layout: bot/keys.py"))
     announce_rate_per_second: float = Field(30.0, gt=0, description="global send limit over any 1 s window (all workers)")
     announce_chat_limit: int = Field(20, ge=1, description="messages per chat over announce_chat_window_seconds")
     announce_chat_window_seconds: float = Field(60.0, gt=0, description="per-chat limit window")
@@ -98,9 +104,7 @@ class Settings(BaseSettings):
     @field_validator("announce_key_prefix")
     @classmethod
     def _hash_tagged(cls, v: str) -> str:
-        from bot.announcements.store import hash_tagged
-
-        return hash_tagged(v)
+        return keys.hash_tagged(v)
 
     @field_validator("operator_hours")
     @classmethod
@@ -109,3 +113,12 @@ class Settings(BaseSettings):
 
         WorkingHours(v).windows()  # raises a ValueError that names the part it cannot read
         return v
+
+
+def load_settings(**overrides: object) -> Settings:
+    """The CLI's settings: the environment (and `.env`) with the given command-line overrides (None = not
+    given); a configuration error ends the process with pydantic's explanation instead of a traceback."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as e:
+        sys.exit(f"configuration error:\n{e}")

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-KEY = "bot:funnel"
+from bot import keys
+
+KEY = keys.funnel()
 _PERIOD = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -51,6 +53,7 @@ class FunnelStore:
             n += 1
         if n:
             pipe.xtrim(self.key, minid=f"{int((time.time() - self.retention) * 1000)}-0", approximate=True)
+            pipe.expire(self.key, int(self.retention))  # with no event for that long, all of it is stale
 
     async def events(self, since: float, until: float | None = None, chunk: int = 5000) -> list[tuple[float, dict]]:
         """(unix time, fields) of the events in [since, until], oldest first."""

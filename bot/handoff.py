@@ -2,24 +2,16 @@
 operator desk (a Telegram forum supergroup and/or the operator HTTP API).
 
 Ticket lifecycle: queued → assigned → closed (claim and close are Lua scripts, so two operators racing for
-one ticket get one winner). Explicit mappings in Redis, never parsed from message text:
+one ticket get one winner). Explicit mappings in Redis, never parsed from message text: the ticket, its
+transcript, held replies and relay queue, the desk's topic map (all ``bot:{handoff}:…``, one cluster slot, so
+the claim/close/log scripts and the open transaction work on a cluster), and in the user's own slot
+(``bot:{<channel>:<user>}:…``, next to the session) the pointer to the open ticket and the outbox — written by
+separate single-slot calls. The key layout and expiry: bot/keys.py. Nothing else writes these keys: the desk,
+the operator API and the console go through this service.
 
-    bot:{handoff}:ticket:<id>          HASH   the ticket (channel, user, chat, status, operator, topic, context)
-    bot:{handoff}:queue                ZSET   queued ticket ids by creation time (the queue position)
-    bot:{handoff}:open                 ZSET   queued + assigned ticket ids
-    bot:{<channel>:<user>}:handoff     STRING the user's active ticket (read by the engine's begin script)
-    bot:{handoff}:topic:<thread id>    STRING desk forum topic → ticket id
-    bot:{handoff}:msgs:<id>            HASH   relayed message pairs: "u:<user msg id>" ↔ "d:<desk msg id>"
-    bot:{handoff}:log:<id>             LIST   the transcript, PII masked
-    bot:{handoff}:outbox:<channel>:<user>  LIST   operator replies for channels that cannot push (console, web)
-    bot:{handoff}:outbox:<channel>:<user>:taken:<msg id>  LIST  the replies a message took (for its re-runs)
-    bot:{handoff}:relay:<id>           ZSET   user messages on their way to the desk, in the user's order
-    bot:{handoff}:held:<id>            LIST   operator replies WeChat refused (45015/45047), sent when the user writes
-    bot:{handoff}:events               PUBSUB a ticket id whenever the ticket changes (the web console listens)
-
-``{handoff}`` is a Redis Cluster hash tag: the desk's keys share one slot, so the claim/close scripts and
-the open transaction work on a cluster; the user's pointer lives in the user's slot (next to the session)
-and is written and removed by separate single-slot calls.
+Expiry: every ticket key is refreshed to ``retention`` (HANDOFF_RETENTION_DAYS) by each event logged on it —
+opened, user message, claim, reply, note, close — so an open ticket lives while it is active and a closed
+one is kept that long after closing; the queue forgets ids whose ticket expired.
 
 User messages reach the desk in the user's order: each is queued by its platform order (Telegram
 update_id, WeChat MsgId) and posted once no new one has arrived for ``settle`` seconds, so a burst that
@@ -46,6 +38,7 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
+from bot import keys
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import carry_of, mask
@@ -53,11 +46,9 @@ from bot.sessions import DamagedValue, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
 
-P = "bot:{handoff}:"
 RECENT_LIMIT = 6  # user messages attached to a new ticket
 RECENT_CHARS = 200  # … each cut to this, saying so
-POINTER_TTL = 7 * 24 * 3600
-EVENTS = f"{P}events"  # pub/sub: the id of a ticket whose status or transcript just changed
+EVENTS = keys.HANDOFF_EVENTS  # pub/sub: the id of a ticket whose status or transcript just changed
 CANCEL_WORDS = {"取消", "取消人工", "结束人工", "不用人工了", "退出人工", "cancel", "/cancel", "stop"}
 
 
@@ -182,11 +173,12 @@ local all = redis.call('LRANGE', KEYS[2], 0, -1)
 if #all > 0 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 return all
 """
-OUTBOX_TAKEN_TTL = 3600
 
-# KEYS: transcript  ARGV: entry, events channel, ticket id
+# KEYS: transcript, then the other keys of the ticket (ticket, held, relay[, topic])   ARGV: entry, events
+# channel, ticket id, retention — every event on a ticket keeps it (and its maps) for the retention from now.
 _LOG = """
 redis.call('RPUSH', KEYS[1], ARGV[1])
+for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[4]) end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 """
@@ -233,6 +225,7 @@ class HandoffService:
         lock_wait: float = 8.0,
         settle: float = 0.3,
         max_hold: float = 2.0,
+        retention: float = keys.HANDOFF_RETENTION,
     ) -> None:
         self.redis = redis
         self.tr = translator
@@ -243,6 +236,7 @@ class HandoffService:
         self.lock_wait = lock_wait
         self.settle = settle  # quiet time before queued user messages go to the desk, in order
         self.max_hold = max_hold  # … but never held longer than this while more keep coming
+        self.retention = int(retention)  # seconds a ticket and its keys live after their last activity
         self.senders: dict[str, Sender] = {}
         self.desk: Desk | None = None
         self._claim = redis.register_script(_CLAIM)
@@ -259,24 +253,47 @@ class HandoffService:
 
     # -- reading ---------------------------------------------------------------------------------------
     async def get(self, ticket_id: str) -> Ticket | None:
-        h = await self.redis.hgetall(f"{P}ticket:{ticket_id}")
+        h = await self.redis.hgetall(keys.ticket(ticket_id))
         return Ticket.from_hash(h) if h else None
 
     async def position(self, ticket_id: str) -> int | None:
-        rank = await self.redis.zrank(f"{P}queue", ticket_id)
+        rank = await self.redis.zrank(keys.HANDOFF_QUEUE, ticket_id)
         return None if rank is None else rank + 1
 
     async def open_tickets(self) -> list[Ticket]:
-        ids = await self.redis.zrange(f"{P}open", 0, -1)
+        ids = await self.redis.zrange(keys.HANDOFF_OPEN, 0, -1)
         tickets = [await self.get(i) for i in ids]
+        gone = [i for i, t in zip(ids, tickets, strict=True) if t is None]
+        if gone:  # expired after `retention` without activity: they leave the queue too
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.zrem(keys.HANDOFF_QUEUE, *gone)
+            pipe.zrem(keys.HANDOFF_OPEN, *gone)
+            await pipe.execute()
         return [t for t in tickets if t is not None]
 
     async def transcript(self, ticket_id: str) -> list[dict[str, Any]]:
-        return [json.loads(x) for x in await self.redis.lrange(f"{P}log:{ticket_id}", 0, -1)]
+        return [json.loads(x) for x in await self.redis.lrange(keys.ticket_log(ticket_id), 0, -1)]
 
     async def ticket_for_topic(self, topic_id: int | str) -> Ticket | None:
-        tid = await self.redis.get(f"{P}topic:{topic_id}")
+        tid = await self.redis.get(keys.desk_topic(topic_id))
         return await self.get(tid) if tid else None
+
+    async def set_topic(self, ticket: Ticket, topic_id: int | str) -> None:
+        """The desk made forum topic ``topic_id`` for this ticket: map it both ways, for as long as the ticket."""
+        ticket.topic_id = str(topic_id)
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(keys.ticket(ticket.id), "topic_id", ticket.topic_id)
+        pipe.set(keys.desk_topic(ticket.topic_id), ticket.id, ex=self.retention)
+        await pipe.execute()
+
+    async def forget_topic(self, ticket: Ticket) -> None:
+        """The ticket's forum topic was deleted: unmap it (the desk makes a new one on its next post)."""
+        if ticket.topic_id:
+            pipe = self.redis.pipeline(transaction=True)
+            pipe.delete(keys.desk_topic(ticket.topic_id))
+            pipe.hset(keys.ticket(ticket.id), "topic_id", "")
+            await pipe.execute()
+        ticket.topic_id = ""
 
     # -- user side ---------------------------------------------------------------------------------------
     async def open(self, session: Session, msg: Incoming, reason: str) -> tuple[Ticket, int]:
@@ -292,7 +309,7 @@ class HandoffService:
                 return ticket, await self.position(ticket.id) or 0
         now = self.clock()
         ticket = Ticket(
-            id=str(await self.redis.incr(f"{P}seq")), channel=msg.channel, user_id=msg.user_id,
+            id=str(await self.redis.incr(keys.HANDOFF_SEQ)), channel=msg.channel, user_id=msg.user_id,
             chat_id=msg.chat_id, locale=session.locale, created_at=now,
             context={
                 "reason": reason, "flow": session.flow, "state": session.state,
@@ -301,15 +318,16 @@ class HandoffService:
             },
         )
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(f"{P}ticket:{ticket.id}", mapping=ticket.to_hash())
-        pipe.zadd(f"{P}queue", {ticket.id: now})
-        pipe.zadd(f"{P}open", {ticket.id: now})
+        pipe.hset(keys.ticket(ticket.id), mapping=ticket.to_hash())
+        pipe.expire(keys.ticket(ticket.id), self.retention)
+        pipe.zadd(keys.HANDOFF_QUEUE, {ticket.id: now})
+        pipe.zadd(keys.HANDOFF_OPEN, {ticket.id: now})
         await pipe.execute()
         # The pointer is in the user's slot, so not in that transaction. Written after the ticket: a crash
         # in between leaves a queued ticket an operator can close, never a pointer to nothing.
         # "msg": the message that opened it, so a re-run of that message (lost lock) is not relayed as new.
         await self.redis.set(key.key("handoff"), json.dumps({"ticket": ticket.id, "msg": msg.message_id}),
-                             ex=POINTER_TTL)
+                             ex=keys.HANDOFF_POINTER_TTL)
         await self._log(ticket.id, "system", f"opened: {reason}")
         if self.desk is not None:
             try:
@@ -325,7 +343,13 @@ class HandoffService:
             else int(self.clock() * 1_000_000)
         # Equal scores sort by member, so a zero-padded order key keeps 64-bit ids exact.
         member = f"{order:020d} " + json.dumps({"id": msg.message_id, "text": text}, ensure_ascii=False)
-        await self.redis.zadd(f"{P}relay:{ticket.id}", {member: 0})
+        # The user is active: the relay queue lives with the ticket, and the user's pointer is kept (two slots: a
+        # plain pipeline, one round trip on a single Redis).
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zadd(keys.ticket_relay(ticket.id), {member: 0})
+        pipe.expire(keys.ticket_relay(ticket.id), self.retention)
+        pipe.expire(ticket.key.key("handoff"), keys.HANDOFF_POINTER_TTL)
+        await pipe.execute()
         self._arrivals[ticket.id] = self._arrivals.get(ticket.id, 0) + 1
         task = self._flushers.get(ticket.id)
         if task is None or task.done():
@@ -356,8 +380,9 @@ class HandoffService:
     async def flush(self, ticket_id: str) -> None:
         """Post the ticket's queued user messages to the transcript and the desk, oldest first. One flusher
         per ticket at a time (across workers); an entry leaves the queue only once it was posted."""
-        key = f"{P}relay:{ticket_id}"
-        async with self.redis.lock(f"{P}relay-lock:{ticket_id}", timeout=30, blocking_timeout=10, sleep=0.01):
+        key = keys.ticket_relay(ticket_id)
+        async with self.redis.lock(keys.ticket_relay_lock(ticket_id), timeout=keys.RELAY_LOCK_TTL,
+                                   blocking_timeout=10, sleep=0.01):
             ticket = None
             while True:
                 first = await self.redis.zrange(key, 0, 0)
@@ -365,7 +390,7 @@ class HandoffService:
                     return
                 ticket = ticket or await self.get(ticket_id)
                 entry = json.loads(first[0].split(" ", 1)[1])
-                await self._log(ticket_id, "user", entry["text"])
+                await self._log(ticket_id, "user", entry["text"], ticket=ticket)
                 if self.desk is not None and ticket is not None:
                     await self.desk.user_message(ticket, entry["text"], entry["id"])
                 await self.redis.zrem(key, first[0])
@@ -393,7 +418,7 @@ class HandoffService:
 
     # -- operator side -------------------------------------------------------------------------------------
     async def claim(self, ticket_id: str, operator: str) -> str:
-        result = await self._claim(keys=[f"{P}ticket:{ticket_id}", f"{P}queue"], args=[ticket_id, operator])
+        result = await self._claim(keys=[keys.ticket(ticket_id), keys.HANDOFF_QUEUE], args=[ticket_id, operator])
         if result == "ok":
             await self._log(ticket_id, "system", f"claimed by {operator}")
         return "ok" if result == "mine" else result  # each reply claims: log the first claim only
@@ -406,7 +431,7 @@ class HandoffService:
             return claimed
         ticket = await self.get(ticket_id)
         assert ticket is not None
-        await self._log(ticket_id, "operator", mask(text), operator=operator)
+        await self._log(ticket_id, "operator", mask(text), ticket=ticket, operator=operator)
         return await self._deliver(ticket, self._operator_says(text, ticket.locale))
 
     def _operator_says(self, text: str, locale: str) -> str:
@@ -447,20 +472,21 @@ class HandoffService:
         ticket_id = ticket.id
         await self.flush(ticket_id)  # what the user said before the close reaches the desk before 「closed」
         closed = await self._close(
-            keys=[f"{P}ticket:{ticket_id}", f"{P}queue", f"{P}open"], args=[ticket_id, reason, repr(self.clock())],
+            keys=[keys.ticket(ticket_id), keys.HANDOFF_QUEUE, keys.HANDOFF_OPEN],
+            args=[ticket_id, reason, repr(self.clock())],
         )
         await self._drop_pointer(keys=[ticket.key.key("handoff")], args=[ticket_id])  # user's slot: a 2nd call
         if not closed:
             return ""
-        await self._log(ticket_id, "system", f"closed by {by} ({reason})")
+        await self._log(ticket_id, "system", f"closed by {by} ({reason})", ticket=ticket)
         ticket.status, ticket.closed_reason = "closed", reason
         result = "closed"
         if text and text.strip():
-            await self._log(ticket_id, "operator", mask(text), operator=by)
+            await self._log(ticket_id, "operator", mask(text), ticket=ticket, operator=by)
             result = await self._deliver(ticket, self._operator_says(text, ticket.locale))
         if reason != "user_cancelled":
             await self._deliver(ticket, self.tr.text(Text("handoff-closed-user"), ticket.locale))
-        await self.redis.delete(f"{P}held:{ticket_id}")
+        await self.redis.delete(keys.ticket_held(ticket_id))
         if self.desk is not None:
             try:
                 await self.desk.ticket_closed(ticket, f"#{ticket_id} closed by {by} ({reason})")
@@ -471,19 +497,24 @@ class HandoffService:
     async def _deliver(self, ticket: Ticket, text: str) -> str:
         sender = self.senders.get(ticket.channel)
         if sender is None:  # console: picked up with the user's next message
-            await self.redis.rpush(f"{P}outbox:{ticket.channel}:{ticket.user_id}", text)
+            outbox = keys.outbox(ticket.channel, ticket.user_id)
+            pipe = self.redis.pipeline(transaction=True)  # the user's slot
+            pipe.rpush(outbox, text)
+            pipe.expire(outbox, keys.OUTBOX_TTL)
+            await pipe.execute()
             return "queued_outbox"
         try:
             await sender(ticket.chat_id, text)
             return "delivered"
         except DeliveryFailed as e:
-            await self._log(ticket.id, "system", f"delivery failed: {e.reason}")
+            await self._log(ticket.id, "system", f"delivery failed: {e.reason}", ticket=ticket)
             if e.reason in WAIT_FOR_USER and ticket.status != "closed":
                 # WeChat takes it once the user writes again: hold it, and mark the ticket as waiting.
                 # (Two keys of different slots in Redis Cluster: a plain pipeline, not a transaction.)
                 pipe = self.redis.pipeline(transaction=False)
-                pipe.rpush(f"{P}held:{ticket.id}", e.remaining or text)
-                pipe.hset(f"{P}ticket:{ticket.id}", "waiting", e.reason)
+                pipe.rpush(keys.ticket_held(ticket.id), e.remaining or text)
+                pipe.expire(keys.ticket_held(ticket.id), self.retention)
+                pipe.hset(keys.ticket(ticket.id), "waiting", e.reason)
                 await pipe.execute()
             if self.desk is not None:
                 await self.desk.note(ticket, self._failure_note(e.reason))
@@ -491,10 +522,10 @@ class HandoffService:
 
     async def take_held(self, ticket: Ticket) -> list[str]:
         """The user wrote again: the replies WeChat refused until now, and the ticket no longer waits."""
-        held = await self.redis.lrange(f"{P}held:{ticket.id}", 0, -1)
+        held = await self.redis.lrange(keys.ticket_held(ticket.id), 0, -1)
         if held:  # LTRIM past what was read: a reply held meanwhile stays for the next message
-            await self.redis.ltrim(f"{P}held:{ticket.id}", len(held), -1)
-        await self.redis.hset(f"{P}ticket:{ticket.id}", "waiting", "")
+            await self.redis.ltrim(keys.ticket_held(ticket.id), len(held), -1)
+        await self.redis.hset(keys.ticket(ticket.id), "waiting", "")
         if held and self.desk is not None:
             await self.desk.note(ticket, f"ℹ the user wrote again: {len(held)} held repl"
                                          f"{'y' if len(held) == 1 else 'ies'} delivered with this message.")
@@ -514,14 +545,20 @@ class HandoffService:
     async def take_outbox(self, channel: str, user_id: str, message_id: str = "") -> list[str]:
         """The operator replies waiting for this user. Taken for ``message_id``: if that message's run is
         repeated (its lock was lost before it could save), the repeat gets the same replies, not nothing."""
-        key = f"{P}outbox:{channel}:{user_id}"
-        return await self._take_outbox(keys=[key, f"{key}:taken:{message_id}"], args=[OUTBOX_TAKEN_TTL])
+        names = [keys.outbox(channel, user_id), keys.outbox_taken(channel, user_id, message_id)]
+        return await self._take_outbox(keys=names, args=[keys.OUTBOX_TAKEN_TTL])
 
-    async def _log(self, ticket_id: str, who: str, text: str, **extra: Any) -> None:
+    async def _log(self, ticket_id: str, who: str, text: str, *, ticket: Ticket | None = None, **extra: Any) -> None:
+        """Append to the transcript and keep the ticket's keys for `retention` from now (``ticket``, when the
+        caller has it: its desk topic map too)."""
         entry = json.dumps({"at": self.clock(), "who": who, "text": text, **extra}, ensure_ascii=False)
-        # One round trip: the entry, and a note on EVENTS so web consoles refresh this ticket at once (a
-        # script, not a pipeline: redis-py's cluster pipeline refuses PUBLISH).
-        await self._log_script(keys=[f"{P}log:{ticket_id}"], args=[entry, EVENTS, ticket_id])
+        names = [keys.ticket_log(ticket_id), keys.ticket(ticket_id), keys.ticket_held(ticket_id),
+                 keys.ticket_relay(ticket_id)]
+        if ticket is not None and ticket.topic_id:
+            names.append(keys.desk_topic(ticket.topic_id))
+        # One round trip: the entry, the expiry, and a note on EVENTS so web consoles refresh this ticket at
+        # once (a script, not a pipeline: redis-py's cluster pipeline refuses PUBLISH).
+        await self._log_script(keys=names, args=[entry, EVENTS, ticket_id, self.retention])
 
 
 class HandoffMiddleware:

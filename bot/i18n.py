@@ -1,17 +1,15 @@
 """Fluent translations: every user-facing sentence lives in `locales/<locale>/*.ftl` under a stable id.
 
-The locale of the message being handled travels in a context variable (like aiogram's i18n core), so
-helpers deep in a flow never need it passed by hand; `Translator` is created once at start-up.
+The locale is passed explicitly: flows return `Text` ids and the adapter renders them in the session's
+locale (`Turn.locale`), so no context variable is needed; without a locale the translator's default is used.
+`Translator` is created once at start-up.
 """
 from __future__ import annotations
 
 import logging
 import os
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from fluent.runtime import FluentBundle, FluentResource
 
@@ -22,7 +20,6 @@ log = logging.getLogger(__name__)
 LOCALES_DIR = Path(os.environ.get("YIBAO_LOCALES_DIR", Path(__file__).resolve().parent.parent / "locales"))
 SUPPORTED = ("zh-CN", "en")
 LONG_PARAM = 1000  # string parameters longer than this bypass Fluent's 2,500-character placeable cap
-current_locale: ContextVar[str] = ContextVar("current_locale", default="zh-CN")
 
 
 def normalize_locale(value: str | None) -> str | None:
@@ -35,15 +32,6 @@ def normalize_locale(value: str | None) -> str | None:
     if v.startswith("en"):
         return "en"
     return None
-
-
-@contextmanager
-def use_locale(locale: str) -> Iterator[None]:
-    token = current_locale.set(locale)
-    try:
-        yield
-    finally:
-        current_locale.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +67,12 @@ class Translator:
         return set(self.bundles[locale]._messages)  # fluent.runtime keeps parsed messages here
 
     def has(self, key: str, locale: str | None = None) -> bool:
-        return self.bundles[locale or current_locale.get()].has_message(key)
+        return self.bundles[locale or self.default].has_message(key)
 
     def text(self, item: Text | str, locale: str | None = None, **params: object) -> str:
         if isinstance(item, str):
             item = Text(item, params)
-        loc = locale or current_locale.get()
+        loc = locale or self.default
         for candidate in (loc, self.default):
             bundle = self.bundles.get(candidate)
             if bundle is not None and bundle.has_message(item.key):
@@ -118,6 +106,6 @@ class Translator:
         return value
 
     def render(self, reply: Reply, locale: str | None = None) -> Rendered:
-        loc = locale or current_locale.get()
+        loc = locale or self.default
         text = "\n\n".join(self.text(t, loc) for t in reply.texts)
         return Rendered(text, tuple((o.value, self.text(o.label, loc)) for o in reply.options))

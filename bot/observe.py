@@ -26,9 +26,9 @@ from typing import Any, Mapping
 from redis.exceptions import RedisError
 
 from bot import logs
+from bot.conversation import Session
 from bot.messages import Incoming, Turn
 from bot.metrics import Metrics
-from bot.sessions import Session
 
 log = logging.getLogger(__name__)
 
@@ -241,9 +241,7 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
     the first reply is marked with HSETNX on the ticket, so two operators replying count one first reply.
     """
     open_, claim, reply, close = service.open, service.claim, service.reply, service.close
-    from bot.handoff import P
-
-    tickets = f"{P}ticket:"  # the key names bot.handoff uses (with their cluster hash tag)
+    from bot.keys import ticket as ticket_key  # the key names bot.handoff uses (with their cluster hash tag)
 
     # *args/**kwargs: the wrappers pass through whatever the service's methods take (they evolve).
     async def opened(*args: Any, **kwargs: Any) -> Any:
@@ -254,7 +252,7 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
         return ticket, position
 
     async def claimed(ticket_id: str, *args: Any, **kwargs: Any) -> str:
-        before = await service.redis.hget(f"{tickets}{ticket_id}", "status")
+        before = await service.redis.hget(ticket_key(ticket_id), "status")
         result = await claim(ticket_id, *args, **kwargs)
         if result == "ok" and before == "queued":
             metrics.handoff_tickets.labels("claimed").inc()
@@ -264,7 +262,7 @@ def instrument_handoff(service: Any, metrics: Metrics) -> None:
         result = await reply(ticket_id, *args, **kwargs)
         if result in ("delivered", "queued_outbox"):
             now = service.clock()
-            key = f"{tickets}{ticket_id}"
+            key = ticket_key(ticket_id)
             if await service.redis.hsetnx(key, "first_reply_at", repr(now)):
                 created = await service.redis.hget(key, "created_at")
                 if created:

@@ -1,4 +1,5 @@
-"""`python -m bot report funnel` and `python -m bot review export|check` (see README, "Operations")."""
+"""`python -m bot report funnel`, `python -m bot review export|check` and `python -m bot keys migrate` (see README,
+"Operations")."""
 from __future__ import annotations
 
 import argparse
@@ -8,19 +9,10 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from pydantic import ValidationError
-
-from bot.config import Settings
+from bot.config import Settings, load_settings
 
 NEEDS_REDIS = ("{what} reads what the running bot recorded in Redis: set REDIS_URL to the server's Redis "
                "(without it the bot keeps everything inside its own process)")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
 
 
 def _redis(settings: Settings, what: str):  # noqa: ANN202 — redis.asyncio.Redis
@@ -88,13 +80,13 @@ def review_check(settings: Settings, path: str, stdout: IO[str] | None = None) -
 
 def cmd_report_funnel(args: argparse.Namespace) -> None:
     try:
-        asyncio.run(report_funnel(_settings(), args.since, args.out, args.json))
+        asyncio.run(report_funnel(load_settings(), args.since, args.out, args.json))
     except ValueError as e:
         sys.exit(f"error: {e}")
 
 
 def cmd_review(args: argparse.Namespace) -> None:
-    settings = _settings()
+    settings = load_settings()
     if args.action == "export":
         if args.out in (None, "-"):
             asyncio.run(review_export(settings, sys.stdout))
@@ -103,6 +95,23 @@ def cmd_review(args: argparse.Namespace) -> None:
                 asyncio.run(review_export(settings, f))
         return
     sys.exit(review_check(settings, args.file))
+
+
+async def keys_migrate(settings: Settings, stdout: IO[str] | None = None) -> dict[str, int]:
+    from bot import keys
+    from bot.keymigrate import migrate
+
+    redis = _redis(settings, "keys migrate")
+    try:
+        done = await migrate(redis, int(settings.handoff_retention_days * keys.DAY))
+    finally:
+        await redis.aclose()
+    print(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in done.items()), file=stdout or sys.stdout)
+    return done
+
+
+def cmd_keys(args: argparse.Namespace) -> None:
+    asyncio.run(keys_migrate(load_settings()))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -121,3 +130,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     c = acts.add_parser("check", help="replay a labelled TSV through the current rules, print what the bot does now")
     c.add_argument("file")
     rev.set_defaults(func=cmd_review)
+
+    ks = sub.add_parser("keys", help="Redis keys (layout: bot/keys.py)")
+    ks_acts = ks.add_subparsers(dest="action", required=True)
+    ks_acts.add_parser("migrate", help="move what an older bot stored to the current key layout (needs REDIS_URL)")
+    ks.set_defaults(func=cmd_keys)

@@ -98,9 +98,7 @@ def carry_of(text: str | None) -> int:
     """How many digits a number-like run at the very end of ``text`` has, when it may continue in the
     next message (an ID, UnionPay card or mobile number begun); 0 otherwise. A length, never the digits."""
     norm = unicodedata.normalize("NFKC", text or "").rstrip()
-    last = None
-    for last in _RUN.finditer(norm):
-        pass
+    last = max(_RUN.finditer(norm), key=lambda m: m.start(), default=None)  # the rightmost run
     if last is None or last.end() != len(norm):
         return 0
     d = _digits(last.group(0))

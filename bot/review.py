@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import IO, Any, Iterable
 
+from bot import keys
+from bot.conversation import Session
 from bot.i18n import Translator
 from bot.messages import Incoming, Text, Turn
-from bot.sessions import Session
 
-KEY = "bot:review"
+KEY = keys.review()
 COLUMNS = ("id", "time", "channel", "locale", "flow", "state", "question", "text", "label", "context")
 
 
@@ -47,6 +48,7 @@ class ReviewQueue:
             pipe.zadd(self.key, members)
             pipe.zremrangebyscore(self.key, "-inf", time.time() - self.max_age)
             pipe.zremrangebyrank(self.key, 0, -self.max_items - 1)
+            pipe.expire(self.key, int(self.max_age))  # with no item for that long, all of it is stale
 
     async def items(self) -> list[dict[str, Any]]:
         """Entries still within the age limit, oldest first."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import redis.asyncio as aioredis
 
+from bot import keys
 from bot.config import Settings
 from bot.engine import Engine
 from bot.funnel import FunnelStore
@@ -17,7 +18,7 @@ from bot.metrics import Metrics
 from bot.observe import EventBatch, ObservedDialogue, Observer, instrument_engine, instrument_handoff
 from bot.sessions import RedisSessionStore, check_eviction, open_redis, probe
 from flows import MENU, build_flows
-from flows.dialogue import Dialogue
+from flows.dialogue import DialogueManager
 from flows.understanding import Understander
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class Services:
     redis: aioredis.Redis
     store: RedisSessionStore
     translator: Translator
-    dialogue: Dialogue
+    dialogue: DialogueManager
     engine: Engine
     handoff: HandoffService
     metrics: Metrics = field(default_factory=Metrics)
@@ -41,8 +42,8 @@ class Services:
         await self.store.close()
 
 
-def build_dialogue(settings: Settings, translator: Translator) -> Dialogue:
-    return Dialogue(
+def build_dialogue(settings: Settings, translator: Translator) -> DialogueManager:
+    return DialogueManager(
         build_flows(),
         translator,
         Understander(),
@@ -79,7 +80,7 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
     )
     handoff = HandoffService(
         redis, translator, hours=WorkingHours(settings.operator_hours, settings.operator_timezone),
-        hotline=settings.hotline,
+        hotline=settings.hotline, retention=settings.handoff_retention_days * keys.DAY,
     )
     if settings.operator_chat_id is not None or settings.operator_api_token is not None or settings.operator_accounts:
         engine.use(HandoffMiddleware(handoff))  # without a desk nobody could answer: 转人工 gives the hotline
@@ -94,9 +95,9 @@ def build_services(settings: Settings, redis: aioredis.Redis | None = None) -> S
 
 def funnel_store(settings: Settings, redis: aioredis.Redis) -> FunnelStore:
     return FunnelStore(redis, max_events=settings.funnel_max_events, retention_days=settings.funnel_retention_days,
-                       key=f"{settings.ops_key_prefix}:funnel")
+                       key=keys.funnel(settings.ops_key_prefix))
 
 
 def review_queue(settings: Settings, redis: aioredis.Redis) -> ReviewQueue:
     return ReviewQueue(redis, max_items=settings.review_max_items, max_age_days=settings.review_max_age_days,
-                       key=f"{settings.ops_key_prefix}:review")
+                       key=keys.review(settings.ops_key_prefix))

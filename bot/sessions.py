@@ -1,9 +1,9 @@
-"""Conversation sessions in Redis, keyed by channel + user.
+"""Conversation sessions in Redis, keyed by channel + user (the `Session` itself: bot/conversation.py).
 
-Key format (documented, stable): ``bot:{<channel>:<user_id>}:<part>`` with parts ``session``, ``lock``,
-``dedup:<message_id>``, ``seen`` and ``handoff`` (the active operator ticket, owned by `bot.handoff`).
-The braces are a Redis hash tag, so one user's keys share a cluster slot and the engine's scripts may
-touch them together.
+Key format (documented, stable, built by `bot.keys.user`): ``bot:{<channel>:<user_id>}:<part>`` with parts
+``session``, ``lock``, ``dedup:<message_id>``, ``seen`` and ``handoff`` (the active operator ticket, owned by
+`bot.handoff`). The braces are a Redis hash tag, so one user's keys share a cluster slot and the engine's
+scripts may touch them together. The whole layout: bot/keys.py.
 
 De-duplication keeps two things per message: ``dedup:<message_id>`` holds the whole stored turn only as
 long as the platform retries (the channel's reply window, seconds to an hour), and ``seen`` — one sorted
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import redis
@@ -29,19 +29,10 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import NoScriptError
 
+from bot import keys
+from bot.conversation import DamagedValue, Session
+
 log = logging.getLogger(__name__)
-
-SESSION_VERSION = 1
-# The JSON type each stored field must have (bool is refused where an int is expected).
-_FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "locale": (str,), "flow": (str, type(None)), "state": (str, type(None)), "slots": (dict,),
-    "history": (list,), "options": (list,), "step": (int,), "misunderstood": (int,),
-    "pending": (dict, type(None)), "data": (dict,), "updated_at": (int, float), "v": (int,),
-}
-
-
-class DamagedValue(ValueError):
-    """A stored session or handoff pointer that cannot be read (not JSON, or fields of the wrong type)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,58 +45,7 @@ class SessionKey:
             raise ValueError("a session key needs both a channel and a user id")
 
     def key(self, part: str) -> str:
-        return f"bot:{{{self.channel}:{self.user_id}}}:{part}"
-
-
-@dataclass
-class Session:
-    """What the bot remembers of one conversation. Never holds raw user text (PII stays out)."""
-
-    locale: str = "zh-CN"
-    flow: str | None = None
-    state: str | None = None
-    slots: dict[str, Any] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    options: list[str] = field(default_factory=list)  # values of the options last shown (for "1", "2", …)
-    step: int = 0
-    misunderstood: int = 0
-    pending: dict[str, Any] | None = None  # e.g. a proposed switch to another errand awaiting 是/否
-    handoff: dict[str, Any] | None = None  # loaded from the ``handoff`` key: a human operator owns the chat
-    data: dict[str, Any] = field(default_factory=dict)  # feature-owned extras (subscriptions, …)
-    updated_at: float = 0.0
-    v: int = SESSION_VERSION
-
-    def dumps(self) -> str:
-        self.updated_at = time.time()
-        # The fields themselves, not `dataclasses.asdict` (which deep-copies history and slots first):
-        # they hold plain JSON values only, and json.dumps walks them without copying.
-        data = {name: getattr(self, name) for name in _SAVED_FIELDS}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, raw: str | bytes) -> "Session":
-        """The stored session; `DamagedValue` when it is not JSON or a field has the wrong type."""
-        try:
-            data = json.loads(raw)
-        except ValueError as e:
-            raise DamagedValue(f"session is not JSON ({e.__class__.__name__})") from None
-        if not isinstance(data, dict):
-            raise DamagedValue(f"session is a JSON {type(data).__name__}, not an object")
-        for name, types in _FIELD_TYPES.items():
-            if name in data and (not isinstance(data[name], types) or isinstance(data[name], bool)):
-                raise DamagedValue(f"session field {name!r} is a {type(data[name]).__name__}")
-        if not all(isinstance(o, str) for o in data.get("options", ())):
-            raise DamagedValue("session options are not all strings")
-        for snap in data.get("history", ()):
-            if not (isinstance(snap, dict) and isinstance(snap.get("slots"), dict)
-                    and all(isinstance(snap.get(k), (str, type(None))) for k in ("flow", "state"))):
-                raise DamagedValue("session history holds a step of the wrong shape")
-        pending = data.get("pending")
-        if pending is not None and not (isinstance(pending.get("flow"), str)
-                                        and isinstance(pending.get("slots", {}), dict)):
-            raise DamagedValue("session pending switch has the wrong shape")
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
+        return keys.user(self.channel, self.user_id, part)
 
 
 def load_pointer(raw: str) -> dict[str, Any] | None:
@@ -121,10 +61,6 @@ def load_pointer(raw: str) -> dict[str, Any] | None:
     ):
         raise DamagedValue("handoff pointer has no ticket id")
     return {**data, "ticket": str(data["ticket"])}
-
-
-# "handoff" lives in its own key, written only by bot.handoff.
-_SAVED_FIELDS = tuple(name for name in Session.__dataclass_fields__ if name != "handoff")
 
 
 # KEYS: session, lock, dedup, handoff[, seen]   ARGV: token, lock_ttl_ms[, message_id]
@@ -203,7 +139,7 @@ class ClaimRefused(Exception):
 class RedisSessionStore:
     """Sessions plus the engine's dedup/lock scripts, on an injected Redis client (real or fakeredis)."""
 
-    def __init__(self, redis: aioredis.Redis, ttl_seconds: int = 7 * 24 * 3600) -> None:
+    def __init__(self, redis: aioredis.Redis, ttl_seconds: int = keys.SESSION_TTL) -> None:
         self.redis = redis
         self.ttl = ttl_seconds
         self._cluster = _is_cluster(redis)

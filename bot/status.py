@@ -1,8 +1,8 @@
 """What the people running the bot open: ``GET /`` (what is running), ``/readyz``, ``/metrics``, the funnel
-chart, and the start-up banner that `serve` prints. Mounted by `bot.server.create_app` after the channels.
+chart, and the start-up banner that `serve` prints. Mounted by `adapters.app.create_app` after the channels.
 
     GET /                   a small page: channels, store, links to what is mounted (text from locales/*/ops.ftl)
-    GET /healthz            liveness (bot/server.py)
+    GET /healthz            liveness (adapters/app.py)
     GET /readyz             200 when Redis answers and every mounted channel finished its set-up, else 503
     GET /metrics            Prometheus text format; Bearer METRICS_TOKEN when set
     GET /admin/funnel.svg   the funnel chart (?since=7d); Bearer METRICS_TOKEN or ADMIN_TOKEN when either is set
@@ -11,9 +11,10 @@ chart, and the start-up banner that `serve` prints. Mounted by `bot.server.creat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Iterator
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -24,7 +25,8 @@ from bot.messages import Text
 
 log = logging.getLogger(__name__)
 
-SETUP = web.AppKey("channel_setup", dict)  # channel → "ok" | "pending" | "failed: …" (read by /readyz)
+CHANNELS = web.AppKey("channels", list)  # names of the mounted channels, in order (set by the composition root)
+SETUP = web.AppKey("channel_setup", dict)  # channel → "pending" | "ok" | "failed: …", see `setting_up`
 
 # Pages other modules may mount; listed on / and in the banner only when the route exists.
 PAGES = (("/web", "home-link-web"), ("/console", "home-link-console"))
@@ -44,15 +46,33 @@ def has_route(app: web.Application, path: str) -> bool:
 
 
 def _channels(app: web.Application) -> list[str]:
-    from bot.server import CHANNELS
-
     return list(app[CHANNELS])
+
+
+def setting_up(app: web.Application, channel: str) -> contextlib.AbstractContextManager[None]:
+    """For a channel whose set-up runs at start-up (Telegram: setMyCommands, setWebhook). Called while the
+    adapter mounts the channel, it marks the channel "pending" on /readyz; the adapter runs its set-up inside
+    the returned context, which records "ok" when it finishes or "failed: <error>" when it raises. A channel
+    that registers nothing is ready as soon as it is mounted. (The adapter calls this, so this module never
+    needs to know the channels.)"""
+    states = app.setdefault(SETUP, {})
+    states[channel] = "pending"
+    return _recording(states, channel)
+
+
+@contextlib.contextmanager
+def _recording(states: dict[str, str], channel: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as e:
+        states[channel] = f"failed: {e.__class__.__name__}"
+        raise
+    states[channel] = "ok"
 
 
 def setup(app: web.Application, services: Any) -> None:
     settings = services.settings
-    app[SETUP] = {name: "ok" for name in _channels(app)}
-    _watch_telegram_setup(app)
+    states = app.setdefault(SETUP, {})
     metrics_tokens = [t for t in [_secret(settings.metrics_token)] if t]
     funnel_tokens = [t for t in [_secret(settings.metrics_token), _secret(settings.admin_token)] if t]
     funnel_store = services.events.funnel if services.events is not None else FunnelStore(services.redis)
@@ -71,7 +91,7 @@ def setup(app: web.Application, services: Any) -> None:
             services.metrics.redis_errors.labels("readyz").inc()
             checks["redis"] = f"failed: {e.__class__.__name__}"
             ok = False
-        channels = dict(request.app[SETUP])
+        channels = {name: states.get(name, "ok") for name in _channels(request.app)}
         checks["channels"] = channels
         if any(v != "ok" for v in channels.values()):
             ok = False
@@ -111,29 +131,6 @@ def setup(app: web.Application, services: Any) -> None:
             await task
 
     app.cleanup_ctx.append(flusher)
-
-
-def _watch_telegram_setup(app: web.Application) -> None:
-    """Telegram's set-up (setMyCommands, setWebhook) runs at start-up: record whether it went through."""
-    try:
-        from adapters.telegram import TELEGRAM
-    except ImportError:
-        return
-    channel = app.get(TELEGRAM)
-    if channel is None:
-        return
-    app[SETUP]["telegram"] = "pending"
-    startup = channel.startup
-
-    async def watched(*args: Any, **kwargs: Any) -> None:
-        try:
-            await startup(*args, **kwargs)
-        except Exception as e:
-            app[SETUP]["telegram"] = f"failed: {e.__class__.__name__}"
-            raise
-        app[SETUP]["telegram"] = "ok"
-
-    channel.startup = watched
 
 
 def _locale(request: web.Request, default: str) -> str:

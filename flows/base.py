@@ -1,7 +1,7 @@
 """Declarative conversation flows on `transitions`.
 
-A flow is data: `Question`s (states that fill one slot), `Outcome`s (leaf states that render guidance)
-and ordered `Route`s (the first whose condition holds wins). Each flow builds ONE `Machine(model=None)`
+A flow is data: `Question`s (states that fill one slot), `Guidance` leaves (its outcomes: states that render
+guidance) and ordered `Route`s (the first whose condition holds wins). Each flow builds ONE `Machine(model=None)`
 at start-up with one tiny `_Model` attached; every step restores that model to the saved state name and
 the message's slots, fires ``next`` and reads the new state. (The transitions README's add_model/remove_model
 per step did the same, but binding a model costs a method per state and event: 70% of a step's CPU.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
 
 from transitions import Machine
 
@@ -78,6 +79,12 @@ def ins_type_choices(*, resident_first: bool) -> tuple[Choice, ...]:
     return (*pair, Choice("不清楚", "opt-unknown", hint="hint-ins-type"))
 
 
+def flow_value(flow: str, prefill: Mapping[str, Any] | None = None) -> str:
+    """The option value that starts ``flow`` with some slots already known (``flow:<name>?<slot>=<value>&…``;
+    flows.dialogue reads it back)."""
+    return f"flow:{flow}" + (f"?{urlencode(dict(prefill))}" if prefill else "")
+
+
 DETAIL_PREFIX = "more:"  # option value of a detail section: "more:<key>"
 
 
@@ -98,10 +105,10 @@ class Detail:
 
 
 @dataclass(frozen=True)
-class Outcome:
-    """A leaf. ``render`` is the first screen: the verdict, where to go and the first steps, short
-    enough for one phone screen. Everything else sits in ``details``, each offered as an option with
-    the outcome; then ``options`` (the errand to do next, …). ``health`` marks guidance where health
+class Guidance:
+    """A leaf: one outcome of the flow. ``render`` is the first screen: the verdict, where to go and the first
+    steps, short enough for one phone screen. Everything else sits in ``details``, each offered as an option
+    with the outcome; then ``options`` (the errand to do next, …). ``health`` marks guidance where health
     or treatment comes up: only then does the no-medical-advice note follow it."""
 
     state: str
@@ -128,7 +135,7 @@ AFTER_GUIDANCE = (Option("cmd:menu", Text("opt-menu")), Option("cmd:handoff", Te
 
 
 def follow_up(*first: Option) -> Callable[[Slots], list[Option]]:
-    """Outcome options: ``first`` (e.g. the errand to do next), then 主菜单 and 转人工."""
+    """Guidance options: ``first`` (e.g. the errand to do next), then 主菜单 and 转人工."""
     def options(slots: Slots) -> list[Option]:
         return [*first, *AFTER_GUIDANCE]
     return options
@@ -158,7 +165,7 @@ class Flow:
         title: str,
         start: str,
         questions: Iterable[Question],
-        outcomes: Iterable[Outcome],
+        outcomes: Iterable[Guidance],
         routes: Iterable[Route],
     ) -> None:
         self.name = name

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Mapping
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl
 
+from bot.conversation import Session
 from bot.i18n import Translator, normalize_locale
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import contains_sensitive_number
-from bot.sessions import Session
-from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Outcome, Question
+from flows.base import AFTER_GUIDANCE, DETAIL_PREFIX, Flow, Guidance, Question, flow_value
+from flows.faq import BY_ID
 from flows.understanding import Understander, Understanding, Utterance
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,6 @@ class MenuEntry:
     prefill: Mapping[str, Any] = field(default_factory=dict)
 
 
-def flow_value(flow: str, prefill: Mapping[str, Any] | None = None) -> str:
-    """The option value that starts ``flow`` with some slots already known."""
-    return f"flow:{flow}" + (f"?{urlencode(dict(prefill))}" if prefill else "")
-
-
 @dataclass
 class _Out:
     texts: list[Text] = field(default_factory=list)
@@ -53,7 +49,9 @@ class _Out:
         self.texts.append(Text(key, params))
 
 
-class Dialogue:
+class DialogueManager:
+    """Decides each step of a conversation; the engine (bot/engine.py) calls it through its `Dialogue` protocol."""
+
     def __init__(
         self,
         flows: Mapping[str, Flow],
@@ -345,7 +343,7 @@ class Dialogue:
         outcome = flow.outcomes[s.state]  # type: ignore[index]
         return [*outcome.detail_options(s.slots, shown), *(outcome.options(s.slots) or AFTER_GUIDANCE)]
 
-    def _outcome(self, s: Session) -> Outcome | None:
+    def _outcome(self, s: Session) -> Guidance | None:
         """The guidance on screen, when the session is at an outcome."""
         flow = self.flows.get(s.flow or "")
         return flow.outcomes.get(s.state or "") if flow else None
@@ -637,6 +635,4 @@ class Dialogue:
 
 
 def faq_by_id() -> Mapping[str, Any]:
-    from flows.faq import BY_ID  # late: flows.faq builds its options with flow_value from this module
-
     return BY_ID

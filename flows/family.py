@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.messages import Option, Text
-from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
-from flows.dialogue import flow_value
+from flows.base import (
+    Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, follow_up, ins_type_choices, slot_is,
+)
 
 SHARE, USE, LEND, BORROW = "给家人用", "绑定后使用", "借卡", "用别人的"
 UNSURE = "不清楚"
@@ -100,16 +101,16 @@ _learn_sharing = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-g
 _how_to_bind = Option(flow_value("family", {"fam_intent": SHARE}), Text("opt-go-family-bind"))
 
 OUTCOMES = (
-    Outcome("done_no_lending", _texts("family-no-lending", "family-no-lending-alternative"),
+    Guidance("done_no_lending", _texts("family-no-lending", "family-no-lending-alternative"),
             follow_up(_learn_sharing),
             details=(Detail("why", "family-detail-why", _texts("family-no-lending-penalty")), CONTACT)),
     # Paying for a relative's treatment at the hospital: the no-medical-advice note belongs here.
-    Outcome("done_use", _texts("family-use-what", "family-use-pay"), follow_up(_how_to_bind),
+    Guidance("done_use", _texts("family-use-what", "family-use-pay"), follow_up(_how_to_bind),
             details=(Detail("notes", "detail-notes", _texts("family-no-lending-short", "family-what-is-shared")),
                      CONTACT), health=True),
-    Outcome("done_other_relative", _texts("family-other-relative", "family-what-is-shared"), details=(CONTACT,)),
-    Outcome("done_other_area", _texts("family-other-area", "family-what-is-shared"), details=(CONTACT,)),
-    *(Outcome(f"done_bind_{suffix}", _bind(suffix), details=_bind_details(suffix)) for _, suffix in CHANNELS),
+    Guidance("done_other_relative", _texts("family-other-relative", "family-what-is-shared"), details=(CONTACT,)),
+    Guidance("done_other_area", _texts("family-other-area", "family-what-is-shared"), details=(CONTACT,)),
+    *(Guidance(f"done_bind_{suffix}", _bind(suffix), details=_bind_details(suffix)) for _, suffix in CHANNELS),
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.messages import Option, Text
-from flows.dialogue import flow_value
+from flows.base import flow_value
 
 
 # Every answer ends by saying where to ask (issue 11, defect 18): 12333, the local window or the 医保公众号.

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Callable
 
 from bot.messages import Option, Text
-from flows.base import Choice, Detail, Flow, Outcome, Question, Route, Slots, follow_up, ins_type_choices, slot_is
-from flows.dialogue import flow_value
+from flows.base import (
+    Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, follow_up, ins_type_choices, slot_is,
+)
 
 BACKPAY, REENROL, CARD = "补缴", "重新参保", "卡激活"
 RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"
@@ -167,37 +168,37 @@ CARD_NOTES = Detail("notes", "detail-notes",
 CARD_DETAILS = (CARD_AFTER, CARD_NOTES, CARD_CONTACT)
 
 OUTCOMES = (
-    Outcome("done_employee_short", _employee_short, follow_up(_lapse_faq), details=(
+    Guidance("done_employee_short", _employee_short, follow_up(_lapse_faq), details=(
         BACKPAY_MATERIALS,
         Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-emp-short-effects")),
         CONTACT)),
-    Outcome("done_employee_long", _employee_long, follow_up(_lapse_faq), details=(
+    Guidance("done_employee_long", _employee_long, follow_up(_lapse_faq), details=(
         Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
         Detail("notes", "detail-notes", _texts("react-gap-effect-emp")),
         CONTACT)),
-    Outcome("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq), details=(
+    Guidance("done_employee_unknown", _employee_unknown, follow_up(_lapse_faq), details=(
         BACKPAY_MATERIALS,
         Detail("wait", "react-detail-wait", _texts("react-emp-long-wait", "react-emp-long-bridge")),
         Detail("notes", "detail-notes", _texts("react-emp-late-fee", "react-gap-effect-emp")),
         CONTACT)),
-    Outcome("done_resident", _resident, follow_up(_wait_faq, _lapse_faq), details=(
+    Guidance("done_resident", _resident, follow_up(_wait_faq, _lapse_faq), details=(
         Detail("materials", "react-detail-conditions", _resident_materials),
         Detail("steps", "detail-steps", lambda s: [Text("react-res-pay-online-more")] if _online(s) else []),
         Detail("wait", "react-detail-wait", _texts("react-new-enrollee-wait")),
         Detail("notes", "detail-notes", _texts("react-res-example", "react-res-merged", "react-gap-effect-res")),
         CONTACT)),
-    Outcome("done_card_status", _texts("react-card-status", "react-card-deadline"), _card_again,
+    Guidance("done_card_status", _texts("react-card-status", "react-card-deadline"), _card_again,
             details=(CARD_CONTACT,)),
-    Outcome("done_card_newborn", _texts("react-card-newborn", "react-card-deadline"), details=CARD_DETAILS),
-    Outcome("done_card_ecert", _texts("react-card-ecert", "react-card-contact")),
-    Outcome("done_card_bank", _card("react-card-bank", proxy=True, medical_too=True), details=(
+    Guidance("done_card_newborn", _texts("react-card-newborn", "react-card-deadline"), details=CARD_DETAILS),
+    Guidance("done_card_ecert", _texts("react-card-ecert", "react-card-contact")),
+    Guidance("done_card_bank", _card("react-card-bank", proxy=True, medical_too=True), details=(
         CARD_MATERIALS, Detail("notes", "detail-notes", _texts("react-card-check-made")), CARD_CONTACT)),
-    Outcome("done_card_window", _card("react-card-window", "react-card-materials", proxy=True), details=CARD_DETAILS),
+    Guidance("done_card_window", _card("react-card-window", "react-card-materials", proxy=True), details=CARD_DETAILS),
     # Activation at the first visit to a hospital, and treatment in another city: health comes up.
-    Outcome("done_card_hospital", _card("react-card-hospital"), details=CARD_DETAILS, health=True),
-    Outcome("done_card_app", _card("react-card-app"), details=CARD_DETAILS),
-    Outcome("done_card_phone", _card("react-card-phone"), details=CARD_DETAILS),
-    Outcome("done_card_elsewhere", _card("react-card-elsewhere"), details=CARD_DETAILS, health=True),
+    Guidance("done_card_hospital", _card("react-card-hospital"), details=CARD_DETAILS, health=True),
+    Guidance("done_card_app", _card("react-card-app"), details=CARD_DETAILS),
+    Guidance("done_card_phone", _card("react-card-phone"), details=CARD_DETAILS),
+    Guidance("done_card_elsewhere", _card("react-card-elsewhere"), details=CARD_DETAILS, health=True),
 )
 
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from bot.messages import Option, Text
 from flows.base import (
-    AFTER_GUIDANCE, Choice, Detail, Flow, Outcome, Question, Route, Slots, ins_type_choices, slot_is,
+    AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, ins_type_choices, slot_is,
 )
-from flows.dialogue import flow_value
 
 RESIDENT, EMPLOYEE, UNSURE = "居民", "职工", "不清楚"
 DUPLICATE, ERROR = "重复缴费", "缴错多缴"
@@ -205,22 +204,22 @@ _lapse_faq = Option("faq:lapse_effects", Text("opt-faq-lapse-effects"))
 _reactivation = Option(flow_value("reactivation"), Text("opt-go-reactivation"))
 
 OUTCOMES = (
-    Outcome("done_not_refundable", lambda s: [Text("refund-no-voluntary"), Text("refund-no-voluntary-next")],
+    Guidance("done_not_refundable", lambda s: [Text("refund-no-voluntary"), Text("refund-no-voluntary-next")],
             _with(_lapse_faq, _reactivation), details=(CONTACT,)),
-    Outcome("done_used", lambda s: [Text("refund-no-used"), Text("refund-no-used-dispute")],
+    Guidance("done_used", lambda s: [Text("refund-no-used"), Text("refund-no-used-dispute")],
             details=(CONTACT,)),
-    Outcome("done_dup_two_employers", lambda s: [Text("refund-dup-two-employers-verdict"),
+    Guidance("done_dup_two_employers", lambda s: [Text("refund-dup-two-employers-verdict"),
                                                  Text("refund-dup-two-employers-next")],
             details=(CONTACT,)),
-    Outcome("done_retired", lambda s: [Text("refund-retired-verdict"), Text("refund-steps-offline-employee")],
+    Guidance("done_retired", lambda s: [Text("refund-retired-verdict"), Text("refund-steps-offline-employee")],
             details=(MATERIALS, TIMING, CONTACT)),
-    Outcome("done_unemployed", lambda s: [Text("refund-unemployed-verdict"), Text("refund-steps-offline-employee")],
+    Guidance("done_unemployed", lambda s: [Text("refund-unemployed-verdict"), Text("refund-steps-offline-employee")],
             details=(MATERIALS, TIMING, CONTACT)),
-    Outcome("done_employee", _employee, _apply_options, details=(MATERIALS, TIMING, NOTES, CONTACT)),
-    Outcome("done_death", _death, details=(MATERIALS, NOTES, TIMING, CONTACT)),
-    Outcome("done_special_case", _offline, details=APPLY),
-    Outcome("done_online", _online, _apply_options, details=APPLY),
-    Outcome("done_offline", _offline, _apply_options, details=APPLY),
+    Guidance("done_employee", _employee, _apply_options, details=(MATERIALS, TIMING, NOTES, CONTACT)),
+    Guidance("done_death", _death, details=(MATERIALS, NOTES, TIMING, CONTACT)),
+    Guidance("done_special_case", _offline, details=APPLY),
+    Guidance("done_online", _online, _apply_options, details=APPLY),
+    Guidance("done_offline", _offline, _apply_options, details=APPLY),
 )
 
 

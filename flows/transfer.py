@@ -7,8 +7,7 @@ generally is not merged ([004]) — so a 居民 duplicate is cancelled rather th
 from __future__ import annotations
 
 from bot.messages import Option, Text
-from flows.base import AFTER_GUIDANCE, Choice, Detail, Flow, Outcome, Question, Route, Slots, slot_is
-from flows.dialogue import flow_value
+from flows.base import AFTER_GUIDANCE, Choice, Detail, Flow, Guidance, Question, Route, Slots, flow_value, slot_is
 
 MOVE, DUPLICATE, STOP_OLD, UNSURE = "换地转移", "两地重复", "停掉原来", "不清楚"
 EMPLOYEE, RESIDENT, MIXED = "职工", "居民", "职工和居民"
@@ -156,13 +155,13 @@ def _to_reactivation(slots: Slots) -> list[Option]:
 
 
 OUTCOMES = (
-    Outcome("done_move", _move, details=DETAILS),
-    Outcome("done_long_gap", _long_gap, _to_reactivation, details=DETAILS),
-    Outcome("done_dup", _dup, _to_refund("两地区"), details=DETAILS),
-    Outcome("done_dup_emp_res", lambda s: [Text("transfer-verdict-emp-res"), Text("transfer-emp-res-years"),
+    Guidance("done_move", _move, details=DETAILS),
+    Guidance("done_long_gap", _long_gap, _to_reactivation, details=DETAILS),
+    Guidance("done_dup", _dup, _to_refund("两地区"), details=DETAILS),
+    Guidance("done_dup_emp_res", lambda s: [Text("transfer-verdict-emp-res"), Text("transfer-emp-res-years"),
                                            Text("transfer-emp-res-refund"), Text("transfer-emp-res-cancel")],
             _to_refund(MIXED), details=(CONTACT,)),
-    Outcome("done_cancel_old", _cancel_old, details=(CONTACT,)),
+    Guidance("done_cancel_old", _cancel_old, details=(CONTACT,)),
 )
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from aiohttp import web
 
+from adapters.app import create_app
 from bot.config import Settings
-from bot.server import create_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

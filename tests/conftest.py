@@ -100,7 +100,7 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 async def redis(redis_url: str) -> AsyncIterator[aioredis.Redis]:
-    from bot.sessions import RedisSessionStore, open_redis, warm_up
+    from bot.sessions import open_redis, warm_up
 
     client = open_redis(redis_url)  # the cluster client when a test module points redis_url at the cluster
     await warm_up(client)  # as the app does at start-up

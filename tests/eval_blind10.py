@@ -4,7 +4,7 @@ Not a pytest module (no test_ prefix): a script that prints figures.
 
     .venv/bin/python tests/eval_blind10.py [--verbose] [--json PATH]
 
-The Dialogue is built in-process exactly as the app builds it (bot.runtime.build_dialogue with default
+The DialogueManager is built in-process exactly as the app builds it (bot.runtime.build_dialogue with default
 Settings and the real Translator); each row gets a fresh Session, so no store is needed.
 
 First messages (tests/data/blind10_first.tsv): the label is the flow the turn started, else its intent
@@ -35,11 +35,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
+from bot.conversation import Session  # noqa: E402
 from bot.i18n import Translator  # noqa: E402
 from bot.messages import Incoming, Turn  # noqa: E402
 from bot.runtime import build_dialogue  # noqa: E402
-from bot.sessions import Session  # noqa: E402
-from flows.dialogue import Dialogue, flow_value  # noqa: E402
+from flows.base import flow_value  # noqa: E402
+from flows.dialogue import DialogueManager  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 FIRST = DATA / "blind10_first.tsv"
@@ -60,13 +61,13 @@ def parse_slots(text: str) -> dict[str, str]:
     return out
 
 
-def build() -> Dialogue:
+def build() -> DialogueManager:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     return build_dialogue(settings, Translator(default=settings.default_locale))
 
 
 class Runner:
-    def __init__(self, dialogue: Dialogue) -> None:
+    def __init__(self, dialogue: DialogueManager) -> None:
         self.d = dialogue
         self.n = 0
 

@@ -13,6 +13,7 @@ from typing import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.app import create_app
 from bot import announcements as ann_api
 from bot.announcements.admin import AdminError, create
 from bot.announcements.senders import TelegramSender, WeChatSender
@@ -21,7 +22,6 @@ from bot.announcements.worker import Worker
 from bot.i18n import Translator
 from bot.messages import Text
 from bot.runtime import build_services
-from bot.server import create_app
 from tests.conftest import make_settings
 from tests.test_announce_standin import BotAPIStandIn, WeChatStandIn
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.app import create_app
 from bot.announcements.admin import create
 from bot.announcements.store import Store
 from bot.i18n import Translator
 from bot.runtime import build_services
-from bot.server import create_app
 from tests.test_announce import ann_settings, api, subscribers, wait_done, workers  # noqa: F401 (a fixture)
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ import uuid
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio.cluster import RedisCluster
 
+from adapters.app import SERVICES, create_app
 from adapters.wechat import WECHAT
 from bot.runtime import build_services
-from bot.server import SERVICES, create_app
 from bot.sessions import SessionKey, probe
 from tests.conftest import Chat, make_settings
 from tests.test_telegram import Tg, sends, telegram_settings

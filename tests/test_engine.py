@@ -6,9 +6,10 @@ import uuid
 
 import pytest
 
+from bot.conversation import Session
 from bot.engine import Engine, SessionBusy
 from bot.messages import Incoming, Reply, Text, Turn
-from bot.sessions import RedisSessionStore, Session, SessionKey
+from bot.sessions import RedisSessionStore, SessionKey
 from tests.conftest import Chat, steal_lock_before_first_commit, user_id
 
 

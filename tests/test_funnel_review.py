@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.app import create_app
 from bot.funnel import FunnelStore, parse_period
 from bot.i18n import Translator
 from bot.opscli import report_funnel, review_check, review_export
 from bot.review import ReviewQueue, check_file
 from bot.runtime import build_dialogue, build_services
-from bot.server import create_app
 from flows.understanding import Understander
 from tests.conftest import Chat, make_settings
 
@@ -92,7 +92,7 @@ async def test_funnel_chart_over_http_behind_the_token(redis_url):
     settings = ops_settings(redis_url, admin_token="adm", metrics_token="met")
     app = create_app(settings)
     async with TestClient(TestServer(app)) as client:
-        from bot.server import SERVICES
+        from adapters.app import SERVICES
 
         await scripted(app[SERVICES])
         assert (await client.get("/admin/funnel.svg")).status == 401

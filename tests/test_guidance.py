@@ -19,7 +19,7 @@ from fluent.syntax import ast, parse
 
 from bot.i18n import Translator
 from bot.messages import Text
-from flows.base import Flow, Outcome
+from flows.base import Flow, Guidance
 from flows.faq import FAQS
 from tests.test_all_paths import FLOWS, LOCALES, keys, walk
 
@@ -33,15 +33,15 @@ def tr() -> Translator:
     return Translator()
 
 
-def leaves() -> Iterator[tuple[str, Flow, Outcome, dict[str, Any]]]:
+def leaves() -> Iterator[tuple[str, Flow, Guidance, dict[str, Any]]]:
     """Every leaf of every flow, 不清楚-style answers included (their value is recorded like any other)."""
     for name, flow in sorted(FLOWS.items()):
         for state, slots in walk(flow, hints=True)[1]:
             yield name, flow, flow.outcomes[state], slots
 
 
-def first_screen(outcome: Outcome, slots: dict[str, Any]) -> list[Text]:
-    """What the dialogue shows when it enters the outcome (flows.dialogue.Dialogue._enter)."""
+def first_screen(outcome: Guidance, slots: dict[str, Any]) -> list[Text]:
+    """What the dialogue shows when it enters the outcome (flows.dialogue.DialogueManager._enter)."""
     texts = [*outcome.render(slots), Text("common-local-rules")]
     return texts + [Text("common-footer")] if outcome.health else texts
 

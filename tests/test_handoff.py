@@ -10,8 +10,8 @@ from typing import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from adapters.app import SERVICES, create_app
 from bot.handoff import WorkingHours
-from bot.server import SERVICES, create_app
 from tests.conftest import Chat, make_settings
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
 from tests.fixtures.telegram.bot_api import FakeBotAPI

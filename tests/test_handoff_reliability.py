@@ -13,9 +13,8 @@ import time
 
 import pytest
 
-from bot.server import SERVICES
+from adapters.app import SERVICES
 from bot.sessions import SessionKey
-from tests.conftest import Chat
 from tests.test_handoff import (  # noqa: F401 (fixtures)
     DESK,
     SECRET,

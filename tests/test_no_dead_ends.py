@@ -15,7 +15,7 @@ from bot.i18n import Translator
 from bot.messages import Incoming, Text, Turn
 from bot.runtime import build_dialogue
 from flows.base import Flow
-from flows.dialogue import flow_value
+from flows.base import flow_value
 
 LOCALES = ("zh-CN", "en")
 UNSURE = {"zh-CN": "不清楚", "en": "not sure"}

@@ -10,16 +10,15 @@ import logging
 import uuid
 
 import aiohttp
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from prometheus_client.parser import text_string_to_metric_families
 
+from adapters.app import SERVICES, create_app
 from bot.announcements.cli import _announce
 from bot.announcements.senders import TelegramSender
 from bot.announcements.store import Store, TargetSpec
 from bot.announcements.worker import Worker
 from bot.logs import configure_logging, user_hash
-from bot.server import SERVICES, create_app
 from bot.status import banner
 from tests.conftest import Chat, make_settings
 from tests.test_announce import ann_settings, subscribers, wait_done

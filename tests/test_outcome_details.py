@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.messages import Option, Text
-from flows.base import Detail, Flow, FlowError, Outcome, Question, Choice, Route
+from flows.base import Detail, Flow, FlowError, Guidance, Question, Choice, Route
 
 
 async def _offline_refund(chat) -> dict:
@@ -80,11 +80,11 @@ def test_flow_rejects_two_sections_with_one_key():
     same = (Detail("a", "detail-steps", lambda s: [Text("x")]), Detail("a", "detail-notes", lambda s: [Text("y")]))
     with pytest.raises(FlowError):
         Flow("f", "flow-refund", "q", [Question("q", "x", "p", (Choice("1", "opt-yes"),))],
-             [Outcome("done", lambda s: [Text("x")], details=same)], [Route("q", "done")])
+             [Guidance("done", lambda s: [Text("x")], details=same)], [Route("q", "done")])
 
 
 def test_sections_without_content_are_not_offered():
-    outcome = Outcome("done", lambda s: [Text("x")], details=(
+    outcome = Guidance("done", lambda s: [Text("x")], details=(
         Detail("a", "detail-steps", lambda s: [Text("a")] if s.get("k") else []),
         Detail("b", "detail-notes", lambda s: [Text("b")]),
     ))

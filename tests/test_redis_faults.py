@@ -19,18 +19,15 @@ from typing import AsyncIterator
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.telegram import TELEGRAM
+from adapters.app import create_app
 from adapters.wechat import WECHAT
+from bot.conversation import Session
 from bot.engine import Engine, SessionBusy
-from bot.handoff import HandoffMiddleware
 from bot.messages import Incoming, Reply, Text, Turn
 from bot.runtime import Services, build_services
-from bot.server import create_app
-from bot.sessions import RedisSessionStore, ServerInfo, Session, SessionKey, check_eviction, probe
+from bot.sessions import RedisSessionStore, ServerInfo, SessionKey, check_eviction, probe
 from tests.conftest import Chat, RedisServer, make_settings, steal_lock_before_first_commit, user_id
-from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
 from tests.fixtures.telegram.bot_api import FakeBotAPI
-from tests.test_telegram import SECRET as TG_SECRET
 from tests.test_telegram import Tg, sends, telegram_settings
 from tests.test_wechat import TOKEN as WX_TOKEN
 from tests.test_wechat import Peer, wechat_api  # noqa: F401 (a fixture)

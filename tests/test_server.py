@@ -1,6 +1,6 @@
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.server import create_app
+from adapters.app import create_app
 from tests.conftest import make_settings
 
 

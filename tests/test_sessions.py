@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from bot.sessions import RedisSessionStore, Session, SessionKey, open_redis
+from bot.conversation import Session
+from bot.sessions import RedisSessionStore, SessionKey, open_redis
 from tests.conftest import user_id
 
 

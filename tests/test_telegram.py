@@ -14,10 +14,12 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from adapters.telegram import BLOCKED, MAX_TEXT, TELEGRAM, TelegramChannel, parse_command, split_text, utf16_len
-from bot.server import CHANNELS, SERVICES, create_app
+from adapters.app import SERVICES, create_app
+from adapters.telegram import MAX_TEXT, TELEGRAM, TelegramChannel, parse_command, split_text, utf16_len
+from bot import keys
 from bot.sessions import SessionKey
-from flows.dialogue import flow_value
+from bot.status import CHANNELS
+from flows.base import flow_value
 from tests.conftest import make_settings
 from tests.fixtures.telegram.bot_api import BOT_USERNAME, TOKEN, Call, FakeBotAPI
 
@@ -400,7 +402,7 @@ async def test_bot_blocked_is_recorded_not_retried(tg, api):
     api.fail("sendMessage", 403)
     calls = await tg.feed(tg.message("/start"))  # over HTTP, as in the test above
     assert [c.method for c in calls] == ["sendMessage"]  # no retry, no apology into the void
-    assert await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
+    assert await tg.services.redis.exists(keys.telegram_blocked(tg.user_id))
     assert await tg.channel.notify(tg.user_id, "announcement") is False
     assert api.calls[-1] is calls[-1]  # notify skipped the blocked chat
 
@@ -409,14 +411,14 @@ async def test_bot_blocked_is_recorded_not_retried(tg, api):
     unblocked["my_chat_member"]["chat"]["id"] = tg.user_id
     unblocked["my_chat_member"]["new_chat_member"]["status"] = "member"
     await tg.post(unblocked)
-    assert not await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
+    assert not await tg.services.redis.exists(keys.telegram_blocked(tg.user_id))
     assert await tg.channel.notify(tg.user_id, "announcement") is True
 
     kicked = fixture("my_chat_member_kicked")
     kicked["update_id"] = tg.next_id()
     kicked["my_chat_member"]["chat"]["id"] = tg.user_id
     await tg.post(kicked)
-    assert await tg.services.redis.sismember(BLOCKED, str(tg.user_id))
+    assert await tg.services.redis.exists(keys.telegram_blocked(tg.user_id))
 
 
 async def test_long_text_is_split_under_the_limit_with_keyboard_on_last_piece(tg, api):

@@ -110,8 +110,6 @@ async def _chat_at(services, pair: str):
 
 
 async def test_defect_13_transfer_says_nothing_the_seeds_do_not(chat, memory_services):
-    from tests.conftest import Chat
-
     texts = []
     for pair in ("两边都是职工医保", "两边都是居民医保", "一边职工医保、一边居民医保", "不清楚"):
         c = await _chat_at(memory_services, pair)

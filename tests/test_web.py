@@ -13,9 +13,10 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from argon2 import PasswordHasher
 
-from bot.handoff import P, DeliveryFailed
+from adapters.app import SERVICES, create_app
+from bot import keys
+from bot.handoff import DeliveryFailed
 from bot.messages import Incoming
-from bot.server import SERVICES, create_app
 from tests.conftest import make_settings
 
 PASSWORD = "correct horse battery"
@@ -130,7 +131,7 @@ async def test_numbers_are_masked_before_they_are_stored(client):
     assert "13812345678" not in text and "110101199003071234" not in text
     assert "138****5678" in turn["entries"][0]["text"]
     services = client.app[SERVICES]
-    raw = json.dumps(await services.redis.xrange(f"bot:web:log:{await _browser(client)}"), ensure_ascii=False)
+    raw = json.dumps(await services.redis.xrange(keys.web_log(await _browser(client))), ensure_ascii=False)
     assert "13812345678" not in raw and "138****5678" in raw
 
 
@@ -190,9 +191,9 @@ async def clean_limits(client) -> AsyncIterator[None]:
     redis = client.app[SERVICES].redis
 
     async def clear() -> None:
-        keys = [k async for k in redis.scan_iter("bot:console:fail:*")]
-        if keys:
-            await redis.delete(*keys)
+        found = [k async for k in redis.scan_iter(keys.console_failures("*", "*"))]
+        if found:
+            await redis.delete(*found)
 
     await clear()
     yield
@@ -289,7 +290,7 @@ async def test_queue_covers_every_channel_with_waiting_time_and_wechat_flags(cli
     handoff.register_sender("wechat", over_quota)
     try:
         ticket = mine["telegram"]["id"]  # a fresh window; the quota is what fails
-        await handoff.redis.hset(f"{P}ticket:{ticket}", "channel", "wechat")
+        await handoff.redis.hset(keys.ticket(ticket), "channel", "wechat")
         resp = await client.post(f"/console/api/tickets/{ticket}/reply", data={"csrf": csrf, "text": "您好"})
         assert resp.status == 502 and (await resp.json())["result"] == "quota"
         shown = await (await client.get(f"/console/api/tickets/{ticket}")).json()

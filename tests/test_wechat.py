@@ -19,8 +19,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.utils import WeChatSigner
 
+from adapters.app import create_app
 from adapters.wechat import TEXT_LIMIT, WECHAT, WeChatChannel, split_text
-from bot.server import create_app
 from bot.sessions import SessionKey
 from tests.conftest import make_settings
 

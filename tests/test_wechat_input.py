@@ -13,8 +13,8 @@ import pytest
 
 from aiohttp import web
 
+from adapters.app import create_app
 from adapters.wechat import MAX_BODY, WECHAT
-from bot.server import create_app
 from tests.conftest import make_settings
 from tests.test_wechat import TOKEN, Peer, make_app, session_of, sign, wechat_api  # noqa: F401 (fixtures)
 

@@ -3,7 +3,7 @@
 Pieces: `store` (Redis records and the per-target exactly-once state), `ratelimit` (global + per-chat
 limits shared by all workers), `senders` (Telegram sendMessage, WeChat mass send), `worker` (the
 ``worker:`` Procfile process), `cli` (``python -m bot announce …`` / ``worker``), `http` (the admin report
-routes, mounted by `bot.server.create_app`). How to use it: docs/announcements.md.
+routes, mounted by `adapters.app.create_app`). How to use it: docs/announcements.md.
 
 For the Telegram adapter — everything it needs is here, with ``prefix=settings.announce_key_prefix``:
 
@@ -24,11 +24,12 @@ import hmac
 
 import redis.asyncio as aioredis
 
+from bot import keys
 from bot.announcements.store import Store, TargetError, TargetSpec
 from bot.config import Settings
 from bot.messages import Text
 
-DEFAULT_PREFIX = "bot:{ann}"
+DEFAULT_PREFIX = keys.ANNOUNCE_PREFIX
 ADMIN_STATUSES = frozenset({"administrator", "creator"})
 
 __all__ = [

@@ -12,16 +12,7 @@ import sys
 import time
 from typing import Any
 
-from pydantic import ValidationError
-
-from bot.config import Settings
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as e:
-        sys.exit(f"configuration error:\n{e}")
+from bot.config import Settings, load_settings
 
 
 def _print(obj: Any, as_json: bool, text: str) -> None:
@@ -100,13 +91,13 @@ async def _announce(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_announce(args: argparse.Namespace) -> None:
-    sys.exit(asyncio.run(_announce(args, _settings())))
+    sys.exit(asyncio.run(_announce(args, load_settings())))
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from bot.announcements.worker import run_worker
 
-    asyncio.run(run_worker(_settings(), name=args.name))
+    asyncio.run(run_worker(load_settings(), name=args.name))
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:

@@ -23,6 +23,8 @@ import math
 
 import redis.asyncio as aioredis
 
+from bot.keys import Announcements
+
 # KEYS: global log, chat log, pacing (theoretical arrival time), global pause, chat pause
 # ARGV: member, g_limit, g_window_ms, c_limit, c_window_ms, inflight_ms, interval_ms, tolerance_ms
 # Returns 0 when granted (slot recorded in both logs), else whole milliseconds (≥ 1) to wait before asking
@@ -80,7 +82,9 @@ return math.max(untl, cur)
 
 
 class RateLimiter:
-    """``async with limiter.slot(chat): send()`` — never more than the configured rates, across workers."""
+    """Never more than the configured rates, across workers: ``slot = await limiter.acquire(chat)``, send,
+    then ``await limiter.release(chat, slot)`` when the platform answered (or failed); `pause` when it asks
+    to wait."""
 
     def __init__(
         self,
@@ -94,9 +98,7 @@ class RateLimiter:
         name: str = "",
     ) -> None:
         self.redis = redis
-        from bot.announcements.store import hash_tagged
-
-        self.p = f"{hash_tagged(prefix)}:rl"  # one cluster slot: the acquire script uses these keys together
+        self.keys = Announcements(prefix)  # one cluster slot: the acquire script uses these keys together
         # Express the global rate as `limit` sends per `window` (30/s → 30 per 1 s; 0.5/s → 1 per 2 s).
         self.limit = max(1, math.floor(per_second))
         self.window_ms = round(self.limit / per_second * 1000)
@@ -113,8 +115,8 @@ class RateLimiter:
         self._pause = redis.register_script(_PAUSE)
 
     def _keys(self, chat: str) -> list[str]:
-        return [f"{self.p}:global", f"{self.p}:chat:{chat}", f"{self.p}:tat", f"{self.p}:pause",
-                f"{self.p}:pause:{chat}"]
+        k = self.keys
+        return [k.rl_global, k.rl_chat(chat), k.rl_tat, k.rl_pause, k.rl_chat_pause(chat)]
 
     async def acquire(self, chat: str, stop: asyncio.Event | None = None) -> str | None:
         """Wait for a slot; returns its id (give it to `release`), or None when ``stop`` was set meanwhile."""
@@ -141,7 +143,7 @@ class RateLimiter:
 
     async def pause(self, seconds: float, chat: str | None = None) -> None:
         """Stop all sends (or one chat's) for ``seconds`` — a 429's retry_after, for every worker."""
-        key = f"{self.p}:pause" if chat is None else f"{self.p}:pause:{chat}"
+        key = self.keys.rl_pause if chat is None else self.keys.rl_chat_pause(chat)
         await self._pause(keys=[key], args=[seconds])
 
     @staticmethod

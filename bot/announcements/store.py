@@ -1,23 +1,11 @@
 """Announcements in Redis: records, per-target delivery state, the work stream, subscriptions.
 
-Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:{ann}``)::
-
-    {p}:seq                 INCR → announcement ids
-    {p}:idem:{key}          id of the announcement created under an idempotency key (TTL = its window)
-    {p}:index               zset  id → created_at
-    {p}:due                 zset  id → when to expand (also the expansion lease, see `claim_due`)
-    {p}:a:{id}              hash  the announcement (text or locale_id, target, status, times, total)
-    {p}:a:{id}:st           hash  target → state  (see below)
-    {p}:a:{id}:n            hash  pending / sending / sent / failed / unknown counters
-    {p}:a:{id}:why          hash  target → reason (failures, unknowns, migrations)
-    {p}:jobs                stream of batches {a: id, t: "tg:1@en tg:2@zh-CN …"}, consumer group "workers"
-    {p}:w:{worker}          liveness key of a running worker (TTL = claim idle time)
-    {p}:subs                hash  Telegram chat id → {"user_id", "locale", "since"} of opted-in private users
-    {p}:chats               hash  Telegram chat id → {"kind", "title", "locale", "since"} the bot administers
-    {p}:rl:*                rate-limiter state (bot/announcements/ratelimit.py)
+Key layout under ``prefix`` (``ANNOUNCE_KEY_PREFIX``, default ``bot:{ann}``): `bot.keys.Announcements`, which
+builds every name (the jobs stream carries batches {a: id, t: "tg:1@en tg:2@zh-CN …"}, consumer group
+"workers"; subs/chats rows are {"user_id" | "kind", "title", "locale", "since"}).
 
 The prefix always carries a Redis Cluster hash tag (``bot:{ann}``; a prefix without one gets its last part
-wrapped, see `hash_tagged`): the scripts touch several of these keys at once, and the expansion lease
+wrapped, see `bot.keys.hash_tagged`): the scripts touch several of these keys at once, and the expansion lease
 builds key names from the prefix, so on a cluster they must all live in one slot.
 
 Target state, changed only by the `_TARGET` script (so counters and states never disagree):
@@ -33,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -42,17 +29,9 @@ from typing import Any, Iterable
 import redis.asyncio as aioredis
 from redis.exceptions import ResponseError
 
+from bot import keys
+
 GROUP = "workers"
-_TAG = re.compile(r"\{[^{}]+\}")
-
-
-def hash_tagged(prefix: str) -> str:
-    """``prefix`` with a Redis Cluster hash tag: kept if it has one, else its last part wrapped
-    (``bot:ann`` → ``bot:{ann}``)."""
-    if _TAG.search(prefix):
-        return prefix
-    head, sep, last = prefix.rpartition(":")
-    return f"{head}{sep}{{{last}}}"
 
 BUCKETS = ("pending", "sending", "sent", "failed", "unknown")
 STATUSES = ("scheduled", "expanding", "sending", "done", "cancelled")
@@ -275,15 +254,15 @@ def chat_of(target: str) -> str:
 class Store:
     """Every Redis operation on announcements, with the scripts above; one instance per process."""
 
-    def __init__(self, redis: aioredis.Redis, prefix: str = "bot:{ann}") -> None:
-        prefix = hash_tagged(prefix)
+    def __init__(self, redis: aioredis.Redis, prefix: str = keys.ANNOUNCE_PREFIX) -> None:
+        self.keys = k = keys.Announcements(prefix)
         self.redis = redis
-        self.p = prefix
-        self.stream = f"{prefix}:jobs"
-        self.due = f"{prefix}:due"
-        self.index = f"{prefix}:index"
-        self.subs = f"{prefix}:subs"
-        self.chats = f"{prefix}:chats"
+        self.p = k.prefix
+        self.stream = k.jobs
+        self.due = k.due
+        self.index = k.index
+        self.subs = k.subs
+        self.chats = k.chats
         self._target = redis.register_script(_TARGET)
         self._expand = redis.register_script(_EXPAND)
         self._expanded = redis.register_script(_EXPANDED)
@@ -291,14 +270,13 @@ class Store:
         self._cancel = redis.register_script(_CANCEL)
 
     def meta(self, ann: str) -> str:
-        return f"{self.p}:a:{ann}"
+        return self.keys.meta(ann)
 
     def _keys(self, ann: str) -> list[str]:
-        m = self.meta(ann)
-        return [m, f"{m}:st", f"{m}:n", f"{m}:why"]
+        return self.keys.record(ann)
 
     def worker_key(self, worker: str) -> str:
-        return f"{self.p}:w:{worker}"
+        return self.keys.worker(worker)
 
     async def workers(self) -> list[dict[str, Any]]:
         """Running workers, from their heartbeat keys (a key expires when its worker stops beating)."""
@@ -328,7 +306,7 @@ class Store:
         if len(text) > TELEGRAM_TEXT_LIMIT:
             raise ValueError(f"text is {len(text)} characters; Telegram allows {TELEGRAM_TEXT_LIMIT}")
         now = time.time()
-        ann = str(await self.redis.incr(f"{self.p}:seq"))
+        ann = str(await self.redis.incr(self.keys.seq))
         if idempotency_key:
             first = await self._first_under(idempotency_key, ann, idempotency_window)
             if first is not None:
@@ -337,7 +315,7 @@ class Store:
              "created_at": repr(now), "at": repr(at or now), "created_by": created_by, "total": "0"}
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(self.meta(ann), mapping=h)
-            pipe.hset(f"{self.meta(ann)}:n", mapping={b: 0 for b in BUCKETS})
+            pipe.hset(self._keys(ann)[2], mapping={b: 0 for b in BUCKETS})
             pipe.zadd(self.index, {ann: now})
             pipe.zadd(self.due, {ann: at or now})
             await pipe.execute()
@@ -345,7 +323,7 @@ class Store:
 
     async def _first_under(self, key: str, ann: str, window: int) -> Announcement | None:
         """Claim ``key`` for ``ann`` (None: claimed, go on creating), or the announcement that holds it."""
-        ikey = f"{self.p}:idem:{key}"
+        ikey = self.keys.idem(key)
         for _ in range(100):
             if await self.redis.set(ikey, ann, nx=True, ex=window):
                 return None
@@ -364,7 +342,7 @@ class Store:
     async def get(self, ann: str) -> Announcement | None:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.hgetall(self.meta(ann))
-            pipe.hgetall(f"{self.meta(ann)}:n")
+            pipe.hgetall(self._keys(ann)[2])
             h, n = await pipe.execute()
         return Announcement.from_hash(h, n) if h else None
 
@@ -386,8 +364,9 @@ class Store:
         out = a.summary()
         if not details and not a.counts["sending"]:
             return out
-        st = await self.redis.hgetall(f"{self.meta(ann)}:st")
-        why = await self.redis.hgetall(f"{self.meta(ann)}:why")
+        _, st_key, _, why_key = self._keys(ann)
+        st = await self.redis.hgetall(st_key)
+        why = await self.redis.hgetall(why_key)
         owners = sorted({v.split("|")[1] for v in st.values() if v.startswith("s|")})
         alive = {}
         if owners:
@@ -414,7 +393,7 @@ class Store:
         return out
 
     async def states(self, ann: str) -> dict[str, str]:
-        return await self.redis.hgetall(f"{self.meta(ann)}:st")
+        return await self.redis.hgetall(self._keys(ann)[1])
 
     async def requeue_unknown(self, ann: str) -> int:
         """Operator's decision to resend targets whose delivery is unknown (they may get it twice)."""
@@ -469,7 +448,7 @@ class Store:
         return queued
 
     async def expanded(self, ann: str) -> str:
-        return await self._expanded(keys=[self.meta(ann), f"{self.meta(ann)}:n", self.due], args=[ann])
+        return await self._expanded(keys=[self.meta(ann), self._keys(ann)[2], self.due], args=[ann])
 
     # -- per-target transitions -----------------------------------------------------------------------
     async def transition(self, op: str, ann: str, target: str, worker: str = "", value: str = "",

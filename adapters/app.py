@@ -1,24 +1,30 @@
-"""The aiohttp application: one `create_app(settings)`; each channel adapter mounts its own routes."""
+"""The aiohttp application: one `create_app(settings)`, the composition root; each channel adapter mounts its
+own routes, then the bot's own (announcements, operator API, status pages).
+
+It lives in `adapters/` because it is where the channels are put together: `bot/` never imports `adapters/`
+(tests/test_layering.py), only the process entry point `bot/__main__.py` calls this.
+"""
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import AsyncIterator
 
 from aiohttp import web
 
+from adapters import telegram, web_console, wechat
+from adapters import web as web_chat
 from bot import status
 from bot.config import Settings
 from bot.runtime import Services, build_services
 from bot.sessions import warm_up
+from bot.status import CHANNELS
 
 log = logging.getLogger(__name__)
 
 SERVICES = web.AppKey("services", Services)
-CHANNELS = web.AppKey("channels", list)
 
-# Adapter modules with `setup(app, services) -> bool` (True when the channel is configured and mounted).
-ADAPTERS = ("adapters.wechat", "adapters.telegram", "adapters.web")
+# Channel adapters, in mounting order: `setup(app, services) -> bool` (True when configured and mounted).
+ADAPTERS = {"wechat": wechat, "telegram": telegram, "web": web_chat}
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -36,15 +42,9 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
     app[SERVICES] = services
     app[CHANNELS] = []
     app.router.add_get("/healthz", healthz)
-    for name in ADAPTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name == name:
-                continue
-            raise
-        if module.setup(app, services):
-            app[CHANNELS].append(name.rsplit(".", 1)[1])
+    for name, adapter in ADAPTERS.items():
+        if adapter.setup(app, services):
+            app[CHANNELS].append(name)
     from bot.announcements import setup as setup_announcements
 
     setup_announcements(app, services)  # /admin/announcements… (Bearer ADMIN_TOKEN)
@@ -52,8 +52,6 @@ def create_app(settings: Settings, services: Services | None = None) -> web.Appl
 
     if operator_api.setup(app, services):
         log.info("operator API at /operator/tickets (Bearer OPERATOR_API_TOKEN)")
-    from adapters import web_console
-
     if web_console.setup(app, services):
         log.info("operator console at /console")
     status.setup(app, services)  # /, /readyz, /metrics, /admin/funnel.svg (bot/status.py)
