@@ -1,6 +1,6 @@
 """Webhook throughput side by side: the project's `/telegram` and `/wechat` against aiogram 3 and a bare ceiling.
 
-    python bench/webhook.py [--quick] [--repeats 3] [--duration 3] [--users 1,64] [--workers 1,2]
+    python bench/webhook.py [--quick] [--repeats 3] [--duration 3] [--users 1,64] [--workers 1,2] [--before REF]
     make bench-webhook            (installs wrk from Debian's packages when missing)
 
 Every contender is a server in its own process (its CPU time is read from /proc), all on one private
@@ -8,11 +8,13 @@ redis-server, driven by wrk with a Lua script and per-user request files generat
 
   ceiling          bare aiohttp, 1 GET + 1 SET per message, reply in the webhook response
   aiogram webhook  aiogram 3 SimpleRequestHandler + RedisStorage, 4-step FSM, reply in the webhook response
+  aiogram uvloop   the same on uvloop's event loop (the project serves on uvloop: the fair comparison)
   aiogram http     the same, replying over HTTP to a local Bot API stand-in
   tg typed         the project's /telegram, the refund flow answered by typing
   tg buttons       the project's /telegram, the refund flow walked by pressing its inline buttons
   wechat plain     the project's /wechat, plain mode (signed URLs generated per request)
   wechat safe      the project's /wechat, safe mode (wechatpy encrypts each request)
+  … before         with --before REF: the project as of commit REF (git archive), beside this tree's, in one run
 
 Each wrk connection is one simulated user walking a real flow, one message at a time; after each run the
 benchmark reads every user's session back and checks it advanced exactly once per message it sent (and,
@@ -157,7 +159,8 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
 
 
-def start_server(name: str, workdir: Path, args: list[str], env: dict[str, str] | None = None) -> Server:
+def start_server(name: str, workdir: Path, args: list[str], env: dict[str, str] | None = None,
+                 servers_py: str = SERVERS) -> Server:
     port = free_port()
     counters = workdir / "counters" / name.replace(" ", "-")
     counters.mkdir(parents=True)
@@ -168,7 +171,7 @@ def start_server(name: str, workdir: Path, args: list[str], env: dict[str, str] 
     rest: list[str] = []
     if kind == "project":
         options, rest = [], ["--", *options]
-    proc = subprocess.Popen([sys.executable, SERVERS, "--port", str(port), *options, kind, *rest],
+    proc = subprocess.Popen([sys.executable, servers_py, "--port", str(port), *options, kind, *rest],
                             env=full_env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
     return Server(name, proc, port, str(counters))
 
@@ -377,10 +380,12 @@ def build_contenders(servers: dict[str, Server], ref: dict[str, Any], redis_url:
                   check_ceiling),
         Contender("aiogram webhook", servers["aiogram webhook"], "/hook", json_ct, SECRET,
                   lambda c, i, k: typed(c, i, k, "/hook"), check_aiogram),
+        Contender("aiogram uvloop", servers["aiogram uvloop"], "/hook", json_ct, SECRET,
+                  lambda c, i, k: typed(c, i, k, "/hook"), check_aiogram),
         Contender("aiogram http", servers["aiogram http"], "/hook", json_ct, SECRET,
                   lambda c, i, k: typed(c, i, k, "/hook"), check_aiogram, bot_api=servers["botapi"]),
     ]
-    for suffix in ("", " 2w"):
+    for suffix in ("", " 2w", " before", " before 2w"):
         project = servers.get("project" + suffix)
         if project is None:
             continue
@@ -525,7 +530,7 @@ async def conversation_memory(redis: aioredis.Redis, contenders: list[Contender]
 # -- the run -------------------------------------------------------------------------------------------------------------
 def fmt_table(contenders: list[Contender], results: dict, users: int, repeats: int) -> list[str]:
     base = results[(BASELINE, users)]
-    head = (f"{'at ' + str(users) + ' user' + ('s' if users > 1 else ''):15s} {'msgs/s':>7s} {'(min-max)':>11s} "
+    head = (f"{'at ' + str(users) + ' user' + ('s' if users > 1 else ''):20s} {'msgs/s':>7s} {'(min-max)':>11s} "
             f"{'× aiogram':>9s} {'RT/msg':>6s} {'cmds/msg':>8s} {'CPU µs/msg':>10s} {'p50 ms':>7s} {'p99 ms':>7s} "
             f"{'BotAPI/msg':>10s}  sessions")
     out = [head, "-" * len(head)]
@@ -542,7 +547,7 @@ def fmt_table(contenders: list[Contender], results: dict, users: int, repeats: i
             check += f", {bad} errors"
         if exhausted:
             check += f", {exhausted} ran out"
-        out.append(f"{c.name:15s} {statistics.median(rates):7.0f} {f'{min(rates):.0f}-{max(rates):.0f}':>11s} "
+        out.append(f"{c.name:20s} {statistics.median(rates):7.0f} {f'{min(rates):.0f}-{max(rates):.0f}':>11s} "
                    f"{statistics.median(ratios):8.2f}× {med('rt'):6.2f} {med('cmds'):8.2f} {med('cpu_us'):10.0f} "
                    f"{med('p50'):7.2f} {med('p99'):7.2f} {med('api'):10.2f}  {check}")
     return out
@@ -557,6 +562,7 @@ async def main() -> None:
     ap.add_argument("--workers", default="1,2", help="project server processes to compare (when serve has --workers)")
     ap.add_argument("--only", default="", help="comma-separated contender names (the baseline is always run)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory (server logs)")
+    ap.add_argument("--before", default="", help="also run the project as of this commit (e.g. main), side by side")
     args = ap.parse_args()
     if args.quick:
         args.repeats, args.duration = 1, 2
@@ -578,6 +584,8 @@ async def main() -> None:
         servers["ceiling"] = start_server("ceiling", workdir, ["ceiling", "--redis", redis_url])
         servers["aiogram webhook"] = start_server("aiogram webhook", workdir,
                                                   ["aiogram", "--redis", redis_url, "--reply", "webhook", "--api-base", api])
+        servers["aiogram uvloop"] = start_server("aiogram uvloop", workdir, [
+            "aiogram", "--redis", redis_url, "--reply", "webhook", "--api-base", api, "--loop", "uvloop"])
         servers["aiogram http"] = start_server("aiogram http", workdir,
                                                ["aiogram", "--redis", redis_url, "--reply", "http", "--api-base", api])
         project_env = {"REDIS_URL": redis_url, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET,
@@ -586,6 +594,16 @@ async def main() -> None:
             extra = ["--workers", str(w)] if len(workers) > 1 or w != 1 else []
             servers["project" + ("" if w == 1 else f" {w}w")] = start_server(
                 f"project-{w}w", workdir, ["project", "--", "serve", *extra], project_env)
+        if args.before:
+            tree = workdir / "before"
+            tree.mkdir()
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.before], capture_output=True, check=True)
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+            for w in workers:
+                extra = ["--workers", str(w)] if len(workers) > 1 or w != 1 else []
+                servers["project before" + ("" if w == 1 else f" {w}w")] = start_server(
+                    f"project-before-{w}w", workdir, ["project", "--", "serve", *extra], project_env,
+                    servers_py=str(tree / "bench" / "webhook_servers.py"))
         servers["project safe"] = start_server("project safe", workdir, ["project", "--", "serve"], {
             "REDIS_URL": redis_url, "WECHAT_TOKEN": WECHAT_TOKEN, "WECHAT_APPID": WECHAT_APPID,
             "WECHAT_AES_KEY": WECHAT_AES_KEY})
@@ -614,6 +632,10 @@ async def main() -> None:
                     estimate[c.name] = max(estimate[c.name], r["rate"])
         elapsed = time.monotonic() - started
         print(f"webhook benchmark — {git.stdout.strip()[:100]}")
+        if args.before:
+            before = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%h %s", args.before],
+                                    capture_output=True, text=True)
+            print(f"'… before' rows: the project as of {args.before} = {before.stdout.strip()[:100]}")
         print(f"{args.repeats} repeat(s) × {args.duration:g} s per cell, contenders interleaved, {elapsed:.0f} s; "
               f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; wrk, 1 connection per user")
         print(f"× aiogram = median of same-repeat ratios to '{BASELINE}' (reply in the webhook response); "

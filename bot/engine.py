@@ -14,12 +14,13 @@ import json
 import logging
 import secrets
 from dataclasses import replace
-from typing import AsyncIterator, Protocol
+from typing import Protocol
 
 from redis.exceptions import RedisError
 
 from bot.messages import Incoming, Turn
 from bot.privacy import mask
+from bot.retry import RetryLater, retrying
 from bot.sessions import Claim, DamagedValue, RedisSessionStore, Session, SessionKey, load_pointer
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,20 @@ class SessionBusy(RuntimeError):
 
 # Set on a fresh session that replaced a damaged one; the dialogue tells the user and drops it.
 RESET_MARK = "reset"
+
+# Waiting for a user's lock held by their previous message: 2 ms, doubling to 50 ms (a turn takes a few
+# ms), jittered by up to 2 ms; as many tries as Engine.lock_wait allows.
+_FIRST_WAIT = 0.002
+_MAX_WAIT = 0.05
+_UNBOUNDED = 1_000_000
+
+
+class _Locked(RetryLater):
+    """Another message of this user holds the lock: try again after a backoff."""
+
+
+class _LockLost(RetryLater):
+    """This run's lock expired before its commit: try again at once (``after=0``)."""
 
 
 class Engine:
@@ -94,59 +109,73 @@ class Engine:
         """The turn for ``msg``. ``claim``: the channel's bookkeeping key, written in the first round trip
         (`RedisSessionStore.begin`); `bot.sessions.ClaimRefused` when it holds another value."""
         key = SessionKey(msg.channel, msg.user_id)
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.lock_wait
-        delay = 0.002
-        attempts = 0
-        while True:
-            token = secrets.token_hex(8)
-            try:
-                begun = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms, claim=claim)
-            except RedisError:
-                # A timeout says nothing of the server side: a hung Redis still runs the script once it wakes,
-                # and would hold the lock and a "pending" mark for a run that never happens, keeping the
-                # platform's redelivery waiting. Take them back (by token) as soon as Redis answers again.
-                self._release_later(key, msg.message_id, token)
-                raise
-            claim = None  # written: a retry of the loop must not find its own value and refuse
-            status, payload, handoff = begun
-            if status == "done":
-                return Turn.from_json(json.loads(payload), duplicate=True)
-            if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
-                return Turn((), msg.locale or "zh-CN", 0, duplicate=True)
-            if status == "acquired":
-                attempts += 1
-                try:
-                    session = await self._load(key, msg, payload, handoff)
-                    async with self._keep_lock(key, msg.message_id, token):
-                        turn = _undelivered(session, begun.undelivered) or await self._run(session, msg)
-                    turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
-                except BaseException as e:
-                    await self._abort(key, msg.message_id, token)
-                    if isinstance(e, RedisError):  # Redis trouble: the adapter says so, in one line
-                        log.error("Redis failed on %s message %s: %s", msg.channel, msg.message_id, _one_line(e))
-                    elif isinstance(e, Exception):
-                        log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id,
-                                      mask(msg.text))
-                    raise
-                reply_ttl = self.reply_ttl.get(msg.channel, self.default_reply_ttl)
-                if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl,
-                                           reply_ttl=reply_ttl):
-                    return turn
-                # The lock expired under us (the run outlived it although it was renewed: Redis or this
-                # process stalled) and someone else may have written: start again from a fresh load, a few
-                # times at most — a run that can never finish in time must not loop forever.
-                if attempts >= self.max_attempts:
-                    log.error("session lock lost %d times for %s message %s; giving up", attempts, msg.channel,
-                              msg.message_id)
-                    raise SessionBusy(f"session {key} lost its lock {attempts} times")
-                log.warning("session lock lost for %s; retrying message %s", key, msg.message_id)
-                continue
-            # locked by another message of this user, or this very message is in flight elsewhere
-            if loop.time() >= deadline:
-                raise SessionBusy(f"session {key} busy")
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 0.05)
+        lost = 0
+        try:
+            return await self._attempt(key, msg, claim)  # the usual case: no retry machinery at all
+        except _Locked:
+            await asyncio.sleep(_FIRST_WAIT)
+        except _LockLost:
+            lost = 1
+        # Contended: another message of this user holds the lock (wait for it, backing off, within
+        # lock_wait), or the lock expired under this run (try again at once from a fresh load, at most
+        # max_attempts runs in all). The claim was written by the first attempt: a retry must not send it
+        # again (it would find its own value and refuse).
+        try:
+            async for attempt in retrying(attempts=_UNBOUNDED, budget=self.lock_wait, initial=_FIRST_WAIT,
+                                          cap=_MAX_WAIT, jitter=_FIRST_WAIT, retry_on=(_Locked, _LockLost)):
+                with attempt:
+                    try:
+                        return await self._attempt(key, msg, None)
+                    except _LockLost:
+                        lost += 1
+                        if lost >= self.max_attempts:
+                            log.error("session lock lost %d times for %s message %s; giving up", lost,
+                                      msg.channel, msg.message_id)
+                            raise SessionBusy(f"session {key} lost its lock {lost} times") from None
+                        raise
+        except _Locked:
+            raise SessionBusy(f"session {key} busy") from None
+        raise AssertionError("unreachable: retrying() ends in a return or an exception")
+
+    async def _attempt(self, key: SessionKey, msg: Incoming, claim: Claim | None) -> Turn:
+        """One begin → run → commit; `_Locked` / `_LockLost` when it must be tried again."""
+        token = secrets.token_hex(8)
+        try:
+            begun = await self.store.begin(key, msg.message_id, token, self.lock_ttl_ms, claim=claim)
+        except RedisError:
+            # A timeout says nothing of the server side: a hung Redis still runs the script once it wakes,
+            # and would hold the lock and a "pending" mark for a run that never happens, keeping the
+            # platform's redelivery waiting. Take them back (by token) as soon as Redis answers again.
+            self._release_later(key, msg.message_id, token)
+            raise
+        status, payload, handoff = begun
+        if status == "done":
+            return Turn.from_json(json.loads(payload), duplicate=True)
+        if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
+            return Turn((), msg.locale or "zh-CN", 0, duplicate=True)
+        if status != "acquired":  # locked by another message of this user, or this very one in flight elsewhere
+            raise _Locked()
+        try:
+            session = await self._load(key, msg, payload, handoff)
+            async with _LockKeeper(self, key, msg.message_id, token):
+                turn = _undelivered(session, begun.undelivered) or await self._run(session, msg)
+            turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
+        except BaseException as e:
+            await self._abort(key, msg.message_id, token)
+            if isinstance(e, RedisError):  # Redis trouble: the adapter says so, in one line
+                log.error("Redis failed on %s message %s: %s", msg.channel, msg.message_id, _one_line(e))
+            elif isinstance(e, Exception):
+                log.exception("dialogue failed on %s message %s: %s", msg.channel, msg.message_id,
+                              mask(msg.text))
+            raise
+        reply_ttl = self.reply_ttl.get(msg.channel, self.default_reply_ttl)
+        if await self.store.commit(key, msg.message_id, token, session, turn_json, self.dedup_ttl,
+                                   reply_ttl=reply_ttl):
+            return turn
+        # The lock expired under us (the run outlived it although it was renewed: Redis or this process
+        # stalled) and someone else may have written: start again from a fresh load.
+        log.warning("session lock lost for %s; retrying message %s", key, msg.message_id)
+        raise _LockLost(after=0.0)
 
     async def _load(self, key: SessionKey, msg: Incoming, payload: str, handoff: str) -> Session:
         """The session and its handoff pointer; a damaged value is logged once (masked), replaced by a
@@ -165,26 +194,6 @@ class Engine:
             session.handoff = None
             session.data[RESET_MARK] = "handoff"
         return session
-
-    @contextlib.asynccontextmanager
-    async def _keep_lock(self, key: SessionKey, message_id: str, token: str) -> AsyncIterator[None]:
-        """Renew the lock while the run lasts (a slow desk or API call must not let another message in)."""
-        interval = self.lock_ttl_ms / 3000
-
-        async def renew() -> None:
-            with contextlib.suppress(RedisError):
-                while True:
-                    await asyncio.sleep(interval)
-                    if not await self.store.extend(key, message_id, token, self.lock_ttl_ms):
-                        return
-
-        task = asyncio.create_task(renew())
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
 
     def _release_later(self, key: SessionKey, message_id: str, token: str) -> None:
         task = asyncio.create_task(self._release_when_back(key, message_id, token))
@@ -228,6 +237,38 @@ def _undelivered(session: Session, raw: str) -> Turn | None:
     if turn.step != session.step:
         return None
     return replace(turn, intent="undelivered", effects=())
+
+
+class _LockKeeper:
+    """Renew the lock while a run lasts (a slow desk or API call must not let another message in).
+
+    Almost every run ends long before its first renewal is due, so the renewing task is only started by a
+    timer when it is: a timer costs a fraction of a task created and cancelled on every message."""
+
+    __slots__ = ("engine", "key", "message_id", "token", "timer", "task")
+
+    def __init__(self, engine: Engine, key: SessionKey, message_id: str, token: str) -> None:
+        self.engine, self.key, self.message_id, self.token = engine, key, message_id, token
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> None:
+        self.timer = asyncio.get_running_loop().call_later(self.engine.lock_ttl_ms / 3000, self._start)
+
+    def _start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._renew())
+
+    async def _renew(self) -> None:
+        store, interval = self.engine.store, self.engine.lock_ttl_ms / 3000
+        with contextlib.suppress(RedisError):
+            while await store.extend(self.key, self.message_id, self.token, self.engine.lock_ttl_ms):
+                await asyncio.sleep(interval)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
 
 
 def _one_line(e: BaseException) -> str:

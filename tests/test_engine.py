@@ -120,6 +120,35 @@ async def test_busy_session_raises_after_wait(redis):
         await engine.handle(msg(uid, "x"))
 
 
+async def test_retry_machinery_only_when_contended(redis, monkeypatch):
+    """An uncontended message never enters bot/retry.py; a message that waits for the lock does, and its
+    turn comes once the other message's lock is gone."""
+    import bot.engine
+
+    entered = []
+    real = bot.engine.retrying
+
+    def counting(**kw):
+        entered.append(kw)
+        return real(**kw)
+
+    monkeypatch.setattr(bot.engine, "retrying", counting)
+    store = RedisSessionStore(redis)
+    engine = Engine(store, CountingDialogue(), lock_wait=5)
+    uid = user_id()
+    assert (await engine.handle(msg(uid, "a"))).slots["seen"] == ["a"]
+    assert entered == []
+    key = SessionKey("console", uid)
+    await store.begin(key, "held", "other-worker", 5000)
+    waiting = asyncio.create_task(engine.handle(msg(uid, "b")))
+    while not entered:  # the first attempt found the lock taken
+        await asyncio.sleep(0.005)
+    assert not waiting.done()
+    await store.abort(key, "held", "other-worker")
+    turn = await asyncio.wait_for(waiting, 5)
+    assert turn.slots["seen"] == ["a", "b"] and len(entered) == 1
+
+
 async def test_lost_lock_is_detected_and_message_reprocessed(redis):
     store = RedisSessionStore(redis)
     dialogue = CountingDialogue()
