@@ -41,7 +41,7 @@ def retrying(*, attempts: int = 5, budget: float = 30.0, initial: float = 0.2, c
     seconds (so a 429 asking for 120 s fails at once under a 30 s budget, and is honoured under a 180 s one).
     ``jitter``: up to this many seconds added at random to each backoff (tenacity's default, 1 s, suits
     platform calls; a millisecond lock wait needs a smaller one)."""
-    backoff = wait_exponential_jitter(initial=initial, max=cap, jitter=jitter)
+    backoff = wait_exponential_jitter(multiplier=initial, max=cap, jitter=jitter)
 
     def wait(state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome is not None else None
