@@ -15,7 +15,7 @@ from bot.channels import Sent
 from bot.handoff import WorkingHours
 from tests.conftest import Chat, make_settings
 from tests.fixtures.telegram.bot_api import TOKEN as TG_TOKEN
-from tests.fixtures.telegram.bot_api import FakeBotAPI
+from tests.fixtures.telegram.bot_api import FakeBotAPI, update_ids
 from tests.test_wechat import TOKEN as WX_TOKEN
 from tests.test_wechat import Peer, until, wechat_api  # noqa: F401 (a fixture)
 
@@ -61,7 +61,7 @@ def desk_message(text: str, thread: int | None, user: int = OPERATOR) -> dict:
            "from": {"id": user, "is_bot": False, "first_name": "Op", "username": f"op{user}"}, "text": text}
     if thread is not None:
         msg.update({"message_thread_id": thread, "is_topic_message": True})
-    return {"update_id": next(_updates), "message": msg}
+    return {"update_id": update_ids(), "message": msg}
 
 
 async def post_update(client: TestClient, update: dict) -> None:

@@ -25,6 +25,7 @@ from tests.test_handoff import (  # noqa: F401 (fixtures)
     post_update,
     topics,
 )
+from tests.fixtures.telegram.bot_api import update_ids
 from tests.test_wechat import TOKEN as WX_TOKEN
 from tests.test_wechat import Peer, until, wechat_api  # noqa: F401 (a fixture)
 
@@ -39,7 +40,7 @@ def _topics_for_every_ticket(app):
 
 
 def tg_user_update(user: int, text: str, update_id: int | None = None) -> dict:
-    return {"update_id": update_id or next(_ids), "message": {
+    return {"update_id": update_id or update_ids(), "message": {
         "message_id": next(_ids), "date": int(time.time()), "text": text,
         "from": {"id": user, "is_bot": False, "first_name": "Li", "language_code": "zh-hans"},
         "chat": {"id": user, "first_name": "Li", "type": "private"}}}
@@ -108,7 +109,7 @@ async def test_burst_of_messages_reaches_the_desk_in_the_users_order(app, bot_ap
     ticket = await ticket_of(app, str(user))
     await until(lambda: topics(bot_api) and ticket["id"] in str(bot_api.topics))
     thread = int((await app.app[SERVICES].handoff.get(ticket["id"])).topic_id)
-    first = next(_ids) + 1000
+    first = update_ids(8)
     burst = [tg_user_update(user, f"第{i}条", update_id=first + i) for i in range(8)]
     random.shuffle(burst)  # sent together: they arrive, and take the user's lock, in any order
     await asyncio.gather(*(post_update(app, u) for u in burst))
@@ -177,7 +178,6 @@ async def test_desk_close_command_sends_its_words(app, bot_api):
     from tests.test_handoff import desk_message
 
     update = desk_message("/close 感谢您的耐心", thread)
-    update["update_id"] = next(_ids)  # test_handoff's counter may be a second copy of that module's: own ids
     await post_update(app, update)
     to_user = [c.params["text"] for c in bot_api.of("sendMessage") if c.params["chat_id"] == str(user)]
     assert to_user[-2] == "客服:感谢您的耐心" and "人工客服已结束本次服务" in to_user[-1]

@@ -24,7 +24,7 @@ from bot.sessions import SessionKey
 from bot.status import CHANNELS
 from flows.base import flow_value
 from tests.conftest import make_settings
-from tests.fixtures.telegram.bot_api import BOT_USERNAME, TOKEN, Call, FakeBotAPI
+from tests.fixtures.telegram.bot_api import BOT_USERNAME, TOKEN, Call, FakeBotAPI, update_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "telegram"
 SECRET = "s3cret-Token_for_tests"
@@ -53,14 +53,12 @@ class Tg:
         self.services = client.app[SERVICES]
         self.user_id = random.randint(10**9, 2 * 10**9)
         self.lang = lang
-        # update ids are unique per bot; the test Redis is shared by the whole run, so start somewhere fresh
-        self._ids = iter(range(random.randint(10**8, 9 * 10**8), 10**10))
 
     def t(self, key: str, locale: str = "zh-CN", **params: object) -> str:
         return self.services.translator.text(key, locale, **params)
 
     def next_id(self) -> int:
-        return next(self._ids)
+        return update_ids()
 
     def message(self, text: str | None, *, name: str = "private_text", update_id: int | None = None) -> dict:
         u = fixture(name)

@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.telegram import TelegramChannel, make_bot
 from bot.channels import DeliveryFailed
 from adapters.app import create_app
-from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI
+from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI, update_ids
 from tests.test_telegram import Tg, _member_update, sends, telegram_settings, values
 from tests.test_telegram_polling import text_update
 
@@ -124,7 +124,7 @@ async def test_send_to_a_group_that_became_a_supergroup_is_resent_there_once(tg,
 
 async def test_poller_killed_mid_send_answers_the_update_after_restart(api, redis_url, tmp_path):
     user = random.randint(10**9, 2 * 10**9)
-    uid = random.randint(10**8, 9 * 10**8)
+    uid = update_ids()
     api.updates = [text_update(uid, user, "/start")]
     api.hold()  # the reply's sendMessage stays in flight …
     env = {**os.environ, "REDIS_URL": redis_url, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": api.base,

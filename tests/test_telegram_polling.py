@@ -13,7 +13,7 @@ from adapters.telegram import TelegramChannel, make_bot
 from bot.runtime import Services, build_services
 from bot.sessions import SessionKey
 from tests.conftest import make_settings
-from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI
+from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI, update_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "telegram"
 
@@ -69,7 +69,7 @@ class Poller:
 
 async def test_polling_confirms_batches_by_offset_and_answers_each_update(services, api):
     user = random.randint(10**9, 2 * 10**9)
-    first = random.randint(10**8, 9 * 10**8)
+    first = update_ids(4)
     ids = [first, first + 1, first + 3]  # ids may have gaps
     api.updates = [text_update(ids[0], user, "/start"), text_update(ids[1], user, "1"),
                    text_update(ids[2], user, "1")]
@@ -99,7 +99,7 @@ async def test_polling_confirms_batches_by_offset_and_answers_each_update(servic
 
 async def test_polling_backs_off_on_server_errors_and_honours_retry_after(services, api):
     user = random.randint(10**9, 2 * 10**9)
-    uid = random.randint(10**8, 9 * 10**8)
+    uid = update_ids(2)
     api.updates = [text_update(uid, user, "/start")]
     api.fail("getUpdates", 500, times=2)
     api.fail("getUpdates", 429, retry_after=7)
@@ -111,7 +111,7 @@ async def test_polling_backs_off_on_server_errors_and_honours_retry_after(servic
 
 async def test_update_that_cannot_be_handled_is_not_confirmed(services, api):
     user = random.randint(10**9, 2 * 10**9)
-    uid = random.randint(10**8, 9 * 10**8)
+    uid = update_ids(2)
     api.updates = [text_update(uid, user, "/start"), text_update(uid + 1, user, "/help")]
     poller = Poller(services, api)
     real_process = poller.channel.process
