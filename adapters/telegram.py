@@ -235,11 +235,11 @@ class TelegramOutput:
                 if reply_to is not None and i == 0 else None,
             )
             held = _WEBHOOK_REPLY.get()
-            if held is not None:
-                await self._flush(held)
-                held.append(method)
-                continue
             try:
+                if held is not None:
+                    await self._flush(held)  # an earlier message goes first, over HTTP: it may fail too
+                    held.append(method)
+                    continue
                 try:
                     message = await self.call(method, chat_id=chat_id)
                 except TelegramMigrateToChat as e:

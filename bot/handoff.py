@@ -32,14 +32,14 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Awaitable, Callable, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 from zoneinfo import ZoneInfo
 
 import redis.asyncio as aioredis
 from redis.exceptions import LockError
 
 from bot import channels, keys
-from bot.channels import Outputs, Sent
+from bot.channels import Outputs
 from bot.i18n import Translator
 from bot.messages import Incoming, Option, Reply, Text, Turn
 from bot.privacy import carry_of, mask
@@ -60,19 +60,6 @@ WAIT_FOR_USER = ("window_expired", "quota_exceeded")
 
 class UserBusy(RuntimeError):
     """The user's lock stayed taken (a message of theirs is being handled); try again."""
-
-
-# Before bot/channels.py a channel registered a bare callable (chat id, text) raising DeliveryFailed(reason, …).
-Sender = Callable[[str, str], Awaitable[None]]
-
-
-class DeliveryFailed(channels.DeliveryFailed):
-    """Transitional, for adapters/wechat.py until its output lands: the old ``(reason, detail, remaining)``
-    signature of the `bot.channels.DeliveryFailed` it builds."""
-
-    def __init__(self, reason: str, detail: str = "", remaining: str | None = None) -> None:
-        super().__init__("forbidden" if reason in ("blocked", *WAIT_FOR_USER) else "failed", reason, detail,
-                         remaining=remaining)
 
 
 class Desk(Protocol):
@@ -249,10 +236,6 @@ class HandoffService:
         self._flushers: dict[str, asyncio.Task[None]] = {}
 
     # -- wiring --------------------------------------------------------------------------------------
-    def register_sender(self, channel: str, sender: Sender) -> None:
-        """Transitional: a channel not yet converted to an `OutputChannel` (WeChat until its output lands)."""
-        self.outputs.add(_CallableOutput(channel, sender))
-
     def pushes(self, channel: str) -> bool:
         """True when replies reach this channel's users at once; False: they wait in the outbox for the
         user's next message (the console, or a channel without a registered output)."""
@@ -644,20 +627,3 @@ class HandoffMiddleware:
 def _with_replies(turn: Turn, replies: tuple[Reply, ...]) -> Turn:
     return Turn(replies, turn.locale, turn.step, turn.flow, turn.state, turn.slots, turn.intent, turn.handoff,
                 turn.effects)
-
-
-class _CallableOutput:
-    """A legacy sender callable behind the `OutputChannel` contract (text only, no rendering)."""
-
-    pushes = True
-
-    def __init__(self, name: str, sender: Sender) -> None:
-        self.name = name
-        self.sender = sender
-
-    async def send(self, user: str, reply: Reply | str, *, locale: str | None = None, step: int | None = None,
-                   chat: str | None = None) -> Sent:
-        if not isinstance(reply, str):
-            raise channels.DeliveryFailed("failed", "unsupported", "this channel's sender takes plain text only")
-        await self.sender(chat or user, reply)
-        return Sent(chat or user)

@@ -85,6 +85,41 @@ async def test_redelivered_update_whose_turn_was_never_delivered_is_sent_again(t
     assert tg.t("refund-ask-reason") in reply.params["text"]
 
 
+async def test_webhook_whose_send_fails_answers_502_and_the_redelivery_sends_the_stored_turn(tg, api, monkeypatch):
+    """Through the webhook: a turn of two messages sends the first over HTTP while the request is handled. When
+    that send fails past the bound, the webhook answers 502 (not 200), so Telegram delivers the update again;
+    the redelivery gets the saved turn and does not move the flow a second time."""
+    from bot.messages import Reply, Text, Turn
+
+    await tg.say("/start")
+    real = tg.services.engine.handle
+
+    async def with_a_notice_first(msg, **kw):  # e.g. a notice before the question: two messages
+        turn = await real(msg, **kw)
+        return Turn((Reply((Text("common-welcome"),)), *turn.replies), turn.locale, turn.step, turn.flow,
+                    turn.state, turn.slots, turn.intent, turn.handoff, turn.effects, duplicate=turn.duplicate)
+
+    monkeypatch.setattr(tg.services.engine, "handle", with_a_notice_first)
+    update = tg.message("我想退医保")
+    api.fail("sendMessage", 500, times=2)  # both tries of the first message
+    calls = await tg.post(update)
+    assert tg.status == 502 and tg.webhook_reply is None
+    assert [c.method for c in calls] == ["sendMessage", "sendMessage"]
+    session = await tg.session()
+    assert session.state == "ask_ins_type"
+    step = session.step
+
+    calls = await tg.post(update)  # Telegram's redelivery of the unanswered update
+    assert tg.status == 200
+    assert tg.webhook_reply is not None and tg.t("refund-ask-ins-type") in tg.webhook_reply["text"]
+    assert "居民" in values(sends(calls)[-1])
+    assert (await tg.session()).step == step  # answered from the saved turn: the flow did not move twice
+
+    monkeypatch.setattr(tg.services.engine, "handle", real)
+    (reply,) = sends(await tg.post(tg.message("居民")))  # and the user's answer is read as an answer
+    assert tg.t("refund-ask-reason") in reply.params["text"]
+
+
 async def test_button_press_is_answered_before_the_engine_runs(tg, api, monkeypatch):
     await tg.say("/start")
     engine = tg.services.engine
