@@ -17,7 +17,6 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 import re
 import traceback
@@ -50,21 +49,25 @@ from aiogram.methods import (
     SetWebhook,
     TelegramMethod,
 )
+from aiogram.methods.base import Response as BotAPIResponse
 from aiogram.types import (
     BotCommand,
     CallbackQuery,
     ChatMemberUpdated,
+    InaccessibleMessage,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
-    ReplyParameters,
     Update,
     User,
 )
+import orjson
 from aiohttp import ClientConnectorError, web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
+from adapters import telegram_light
+from adapters.telegram_light import LightCallbackQuery, LightMessage, LightUpdate, LightUser
 from bot import keys
 from bot.announcements import chat_member_changed, migrate_chat, subscription_command
 from bot.channels import DeliveryFailed, Sent, Undelivered
@@ -123,7 +126,27 @@ MENU_COMMANDS = {c: f"telegram-cmd-{c}" for c in ("start", "menu", "help", "canc
 # While a webhook request is handled this holds its last sendMessage; any later call sends it first, so the
 # order of messages is kept, and whatever is still held at the end becomes the response. The price, as the
 # docs say: the bot learns nothing of that call's outcome (a 403 or 429 on it goes unseen).
-_WEBHOOK_REPLY: ContextVar[list[TelegramMethod[Any]] | None] = ContextVar("telegram_webhook_reply", default=None)
+# A held call is its sendMessage parameters as JSON values: no aiogram model is built for a reply that leaves
+# in the response (an `InlineKeyboardMarkup` of buttons, the `SendMessage`, then their dump cost more than the
+# rest of the adapter's work); one that must go over HTTP after all becomes a `SendMessage` then (`_flush`).
+_WEBHOOK_REPLY: ContextVar[list[dict[str, Any]] | None] = ContextVar("telegram_webhook_reply", default=None)
+
+# Inbound updates, as aiogram's types or (the common shapes of a conversation) `adapters.telegram_light`'s.
+AnyUpdate = Update | LightUpdate
+AnyMessage = Message | LightMessage
+AnyUser = User | LightUser
+
+# aiogram checks each Bot API answer as `Response[<the method's result type>]`. pydantic keeps parametrized
+# generic models in a weak cache that nothing else holds them in, so such a class was built anew after almost
+# every garbage collection — 1.5 ms for answerCallbackQuery's Response[bool], over 10 ms for sendMessage's
+# Response[Message] (schema generation), the largest cost of a button press. Kept alive here, per method class.
+_RESPONSE_TYPES: dict[type, Any] = {}
+
+
+def _keep_response_type(method: TelegramMethod[Any]) -> None:
+    kind = type(method)
+    if kind not in _RESPONSE_TYPES:
+        _RESPONSE_TYPES[kind] = BotAPIResponse[method.__returning__]  # type: ignore[name-defined]
 
 
 class ChatBlocked(DeliveryFailed):
@@ -222,24 +245,27 @@ class TelegramOutput:
         else:
             loc = locale or self.default_locale
             rendered = self.tr.render(reply, loc)
-            markup = await self.keyboard(step, rendered.options) if rendered.options else None
+            buttons = await self._markup(step, rendered.options) if rendered.options else None
             text = rendered.text if rendered.text.strip() else self.tr.text(Text("telegram-choose"), loc)
+        if isinstance(reply, str):
+            buttons = markup.model_dump(exclude_none=True) if markup is not None else None
         chat_id = int(chat or user)
         migrated_from: str | None = None
         message_id = ""
         pieces = split_text(text)
         for i, piece in enumerate(pieces):
-            method = SendMessage(
-                chat_id=chat_id, text=piece, reply_markup=markup if i == len(pieces) - 1 else None,
-                reply_parameters=ReplyParameters(message_id=reply_to, allow_sending_without_reply=True)
-                if reply_to is not None and i == 0 else None,
-            )
+            params: dict[str, Any] = {"chat_id": chat_id, "text": piece}
+            if buttons is not None and i == len(pieces) - 1:
+                params["reply_markup"] = buttons
+            if reply_to is not None and i == 0:
+                params["reply_parameters"] = {"message_id": reply_to, "allow_sending_without_reply": True}
             held = _WEBHOOK_REPLY.get()
             try:
                 if held is not None:
                     await self._flush(held)  # an earlier message goes first, over HTTP: it may fail too
-                    held.append(method)
+                    held.append(params)
                     continue
+                method = SendMessage(**params)
                 try:
                     message = await self.call(method, chat_id=chat_id)
                 except TelegramMigrateToChat as e:
@@ -268,6 +294,7 @@ class TelegramOutput:
         held = _WEBHOOK_REPLY.get()
         if held:
             await self._flush(held)
+        _keep_response_type(method)
         try:
             async for attempt in retrying(attempts=self.attempts, budget=self.budget):
                 with attempt:
@@ -296,17 +323,20 @@ class TelegramOutput:
             raise ChatBlocked(str(chat_id), f"403: {e.message}") from e
         raise AssertionError("unreachable: tenacity either returns or raises")
 
-    async def _flush(self, held: list[TelegramMethod[Any]]) -> None:
+    async def _flush(self, held: list[dict[str, Any]]) -> None:
         """Send the held webhook reply over HTTP now (something must follow it)."""
         while held:
-            method = held.pop(0)
-            await self.call(method, chat_id=getattr(method, "chat_id", None))
+            params = held.pop(0)
+            await self.call(SendMessage(**params), chat_id=params["chat_id"])
 
     async def keyboard(self, step: int | None, options: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
         """One button per row (labels are long Chinese phrases); each carries the step it was drawn at."""
-        rows = [[InlineKeyboardButton(text=label, callback_data=await self.pack(step, value))]
-                for value, label in options]
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return InlineKeyboardMarkup.model_validate(await self._markup(step, options))
+
+    async def _markup(self, step: int | None, options: Sequence[tuple[str, str]]) -> dict[str, Any]:
+        """`keyboard` as the JSON value of ``reply_markup``, without its models (see `_WEBHOOK_REPLY`)."""
+        return {"inline_keyboard": [[{"text": label, "callback_data": await self.pack(step, value)}]
+                                    for value, label in options]}
 
     async def pack(self, step: int | None, value: str) -> str:
         """``"<step>|<value>"`` (``-`` for no step); a value that would exceed 64 bytes is stored in Redis
@@ -397,7 +427,7 @@ class TelegramChannel:
         self.desk: Any = None  # adapters.telegram_desk.TelegramDesk when OPERATOR_CHAT_ID is set
 
     # -- inbound ------------------------------------------------------------------------------------
-    async def process(self, update: Update) -> bool:
+    async def process(self, update: AnyUpdate) -> bool:
         """Handle ``update`` once; False when its id was seen before (Telegram re-delivers unacknowledged
         updates, and webhook requests can arrive out of order, so this is a set of ids, not a high-water mark).
 
@@ -450,7 +480,7 @@ class TelegramChannel:
         await self.redis.set(key, "done", ex=self.seen_ttl)
         return True
 
-    def _engine_bound(self, update: Update) -> bool:
+    def _engine_bound(self, update: AnyUpdate) -> bool:
         """True for the updates `_on_message` / `_on_callback` hand to the engine (its de-duplication covers them)."""
         cq = update.callback_query
         if cq is not None:
@@ -465,7 +495,7 @@ class TelegramChannel:
             return True
         return cmd.name not in SUBSCRIPTION_COMMANDS and (cmd.name != "lang" or normalize_locale(cmd.args) is not None)
 
-    async def _dispatch(self, update: Update) -> None:
+    async def _dispatch(self, update: AnyUpdate) -> None:
         if update.message is not None:
             await self._on_message(update.update_id, update.message)
         elif update.callback_query is not None:
@@ -475,7 +505,11 @@ class TelegramChannel:
         else:
             log.debug("telegram update %s of an unhandled type ignored", update.update_id)
 
-    async def _on_message(self, update_id: int, m: Message) -> None:
+    def _desk_chat(self, update: LightUpdate) -> bool:
+        """A message in the operator desk's chat: the desk reads aiogram's `Message` (adapters/telegram_desk.py)."""
+        return update.message is not None and self.desk is not None and update.message.chat.id == self.desk.chat_id
+
+    async def _on_message(self, update_id: int, m: AnyMessage) -> None:
         if self.desk is not None and m.chat.id == self.desk.chat_id:
             return await self.desk.handle(m)  # the operator desk: never a conversation with the bot
         if m.migrate_to_chat_id is not None:  # a group became a supergroup: announcements follow it
@@ -511,7 +545,7 @@ class TelegramChannel:
         if turn is not None:
             await self.send_turn(m.chat.id, turn, str(user.id))
 
-    async def _on_callback(self, update_id: int, cq: CallbackQuery) -> None:
+    async def _on_callback(self, update_id: int, cq: CallbackQuery | LightCallbackQuery) -> None:
         """A pressed inline button. The query is answered first — the client shows a spinner until then,
         and the engine may wait for the user's lock (https://core.telegram.org/bots/api#answercallbackquery).
         A re-delivered press is answered again, which Telegram refuses if the first answer got through."""
@@ -585,21 +619,21 @@ class TelegramChannel:
         elif status == "member":
             await self.redis.delete(keys.telegram_blocked(upd.chat.id))
 
-    async def _offer_languages(self, chat_id: int, user: User) -> None:
+    async def _offer_languages(self, chat_id: int, user: AnyUser) -> None:
         locale = await self._user_locale(user)
         await self.send_text(chat_id, self._t("telegram-lang-prompt", locale), await self.keyboard(None, [
             ("cmd:lang_zh", self._t("telegram-lang-zh", locale)),
             ("cmd:lang_en", self._t("telegram-lang-en", locale)),
         ]))
 
-    def _incoming(self, update_id: int, user: User, chat_id: int, *, text: str = "",
+    def _incoming(self, update_id: int, user: AnyUser, chat_id: int, *, text: str = "",
                   payload: str | None = None, step: int | None = None) -> Incoming:
         return Incoming(
             channel=CHANNEL, user_id=str(user.id), chat_id=str(chat_id), message_id=str(update_id),
             text=text, payload=payload, button_step=step, locale=user.language_code,
         )
 
-    async def _turn(self, msg: Incoming, user: User) -> Turn | None:
+    async def _turn(self, msg: Incoming, user: AnyUser) -> Turn | None:
         """Run the engine; None (after telling the user) when their session stays busy."""
         try:
             turn = await self.engine.handle(msg)
@@ -623,9 +657,9 @@ class TelegramChannel:
             return replace(turn, replies=())
         return turn
 
-    async def _failed(self, update: Update) -> None:
+    async def _failed(self, update: AnyUpdate) -> None:
         """Never lose an update silently: log it (user text masked) and apologise to the user."""
-        user: User | None = None
+        user: AnyUser | None = None
         chat_id: int | None = None
         text: str | None = None
         if update.message is not None:
@@ -667,23 +701,17 @@ class TelegramChannel:
     async def call(self, method: TelegramMethod[T], *, chat_id: int | str | None = None) -> T:
         return await self.output.call(method, chat_id=chat_id)
 
-    def _webhook_response(self, method: SendMessage) -> web.Response:
-        """The held sendMessage as a JSON webhook response. Written out here rather than by aiogram's
+    @staticmethod
+    def _webhook_response(params: dict[str, Any]) -> web.Response:
+        """The held sendMessage as a JSON webhook response, written out here rather than by aiogram's
         `build_form_data` (model_dump + prepare_value of every field: a third of the adapter's time); the
         bot has no `DefaultBotProperties`, so the fields set in `TelegramOutput.send` are all there is to send."""
-        payload: dict[str, Any] = {"method": "sendMessage", "chat_id": method.chat_id, "text": method.text}
-        if method.reply_markup is not None:
-            payload["reply_markup"] = method.reply_markup.model_dump(exclude_none=True)
-        if method.reply_parameters is not None:
-            payload["reply_parameters"] = self.bot.session.prepare_value(  # resolves aiogram's Default fields
-                method.reply_parameters.model_dump(warnings=False), bot=self.bot, files={}, _dumps_json=False)
-        return web.Response(body=json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode(),
-                            content_type="application/json")
+        return web.Response(body=orjson.dumps({"method": "sendMessage", **params}), content_type="application/json")
 
     async def _drop_keyboard(self, message: Any) -> None:
         """Remove the keyboard of a pressed message so old buttons do not linger."""
-        if message is None or not isinstance(message, Message):
-            return  # InaccessibleMessage: too old to edit
+        if message is None or isinstance(message, InaccessibleMessage):
+            return  # too old to edit
         try:
             await self.call(EditMessageReplyMarkup(chat_id=message.chat.id, message_id=message.message_id),
                             chat_id=message.chat.id)
@@ -709,7 +737,7 @@ class TelegramChannel:
     def _t(self, key: str, locale: str, **params: Any) -> str:
         return self.tr.text(Text(key, params), locale)
 
-    async def _user_locale(self, user: User | None) -> str:
+    async def _user_locale(self, user: AnyUser | None) -> str:
         """The conversation's language if there is one, else the client's. Used off the main path only."""
         if user is None:
             return self.default_locale
@@ -751,10 +779,13 @@ class TelegramChannel:
             if request.content_type != "application/json":  # Telegram always posts JSON
                 return web.Response(status=415, text="application/json expected")
             try:
-                update = Update.model_validate(await request.json(), context={"bot": self.bot})
+                data = orjson.loads(await request.read())
+                update: AnyUpdate | None = telegram_light.parse(data)
+                if update is None or self._desk_chat(update):
+                    update = Update.model_validate(data, context={"bot": self.bot})
             except (ValueError, ValidationError, RecursionError):  # RecursionError: absurdly nested JSON
                 return web.Response(status=400, text="not an Update")
-            held: list[TelegramMethod[Any]] = []
+            held: list[dict[str, Any]] = []
             reset = _WEBHOOK_REPLY.set(held)
             try:
                 await self.process(update)
@@ -769,7 +800,7 @@ class TelegramChannel:
             finally:
                 _WEBHOOK_REPLY.reset(reset)
             if held:
-                return self._webhook_response(held.pop())  # type: ignore[arg-type]  # only send_text holds
+                return self._webhook_response(held.pop())
             return web.Response(text="ok")
 
         return handle
