@@ -23,6 +23,7 @@ import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import Any, Awaitable, Callable, Sequence, TypeVar
+from urllib.parse import urlencode
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -62,7 +63,7 @@ from aiogram.types import (
     User,
 )
 import orjson
-from aiohttp import ClientConnectorError, web
+from aiohttp import ClientConnectorError, ClientError, web
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
@@ -141,6 +142,8 @@ AnyUser = User | LightUser
 # every garbage collection — 1.5 ms for answerCallbackQuery's Response[bool], over 10 ms for sendMessage's
 # Response[Message] (schema generation), the largest cost of a button press. Kept alive here, per method class.
 _RESPONSE_TYPES: dict[type, Any] = {}
+_FORM = {"Content-Type": "application/x-www-form-urlencoded"}  # `TelegramOutput._post`'s body (aiohttp's FormData
+# builds the same from a dict, at several times the cost)
 
 
 def _keep_response_type(method: TelegramMethod[Any]) -> None:
@@ -291,29 +294,70 @@ class TelegramOutput:
         (https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this), 5xx and network
         failures back off, within the bound; then the last aiogram exception is raised. A 403 is recorded
         against ``chat_id`` and raised as `ChatBlocked`."""
+        _keep_response_type(method)
+        return await self._retrying(method.__api_method__, lambda: self.bot(method), chat_id)
+
+    async def answer_callback(self, query_id: str, text: str | None = None) -> bool:
+        """answerCallbackQuery (https://core.telegram.org/bots/api#answercallbackquery) through `call`'s retries
+        and failures, but posted by `_post` instead of aiogram's session: the one Bot API call of every button
+        press, where aiogram's method model, FormData, middleware chain and Response model cost more than the
+        HTTP request itself."""
+        fields = {"callback_query_id": query_id}
+        if text:  # as aiogram sends it: empty values are left out
+            fields["text"] = text
+        return await self._retrying("answerCallbackQuery", lambda: self._post(AnswerCallbackQuery, fields), None)
+
+    async def _post(self, kind: type[TelegramMethod[T]], fields: dict[str, str]) -> T:
+        """One Bot API request on the aiogram session's own aiohttp `ClientSession` (its connection pool, timeout
+        and API server), as aiogram's `AiohttpSession.make_request` makes it: the same exceptions for network
+        failures, and any answer but a plain success is handed to aiogram's `check_response`, which raises what
+        aiogram would. ``fields``: string parameters only (sent url-encoded). A session that is not aiogram's
+        aiohttp one, or has request middlewares, gets the call the ordinary way."""
+        session = self.bot.session
+        if not isinstance(session, AiohttpSession) or len(session.middleware):
+            return await self.bot(kind(**fields))
+        http = await session.create_session()
+        url = session.api.api_url(token=self.bot.token, method=kind.__api_method__)  # type: ignore[arg-type]
+        try:
+            async with http.post(url, data=urlencode(fields).encode(), headers=_FORM, timeout=session.timeout) as resp:
+                raw = await resp.read()
+        except asyncio.TimeoutError as e:
+            raise TelegramNetworkError(method=kind(**fields), message="Request timeout error") from e
+        except ClientError as e:
+            raise TelegramNetworkError(method=kind(**fields), message=f"{type(e).__name__}: {e}") from e
+        if 200 <= resp.status <= 226:
+            with contextlib.suppress(ValueError):
+                answer = orjson.loads(raw)
+                if type(answer) is dict and answer.get("ok") is True:
+                    return answer.get("result")  # type: ignore[return-value]
+        method = kind(**fields)
+        _keep_response_type(method)
+        return session.check_response(self.bot, method, resp.status, raw.decode(errors="replace")).result  # type: ignore[return-value]
+
+    async def _retrying(self, name: str, send: Callable[[], Awaitable[T]], chat_id: int | str | None) -> T:
+        """`call`'s body: ``send()`` under `bot.retry`'s policy, the held webhook reply flushed first."""
         held = _WEBHOOK_REPLY.get()
         if held:
             await self._flush(held)
-        _keep_response_type(method)
         try:
             async for attempt in retrying(attempts=self.attempts, budget=self.budget):
                 with attempt:
                     try:
-                        return await self.bot(method)
+                        return await send()
                     except TelegramRetryAfter as e:
-                        log.warning("telegram %s rate limited (retry_after=%s)", method.__api_method__, e.retry_after)
+                        log.warning("telegram %s rate limited (retry_after=%s)", name, e.retry_after)
                         raise RetryLater("429", after=e.retry_after) from e
                     except TelegramServerError as e:
                         if not self.retry_unknown:
                             raise
-                        log.warning("telegram %s failed with a server error: %s", method.__api_method__, e.message)
+                        log.warning("telegram %s failed with a server error: %s", name, e.message)
                         raise RetryLater("5xx") from e
                     except TelegramNetworkError as e:
                         if not (self.retry_unknown or isinstance(e.__cause__, ClientConnectorError)):
                             raise
                         raise RetryLater("network") from e
         except RetryLater as e:
-            log.error("telegram %s: giving up after retries (%s)", method.__api_method__, e)
+            log.error("telegram %s: giving up after retries (%s)", name, e)
             raise e.__cause__  # type: ignore[misc]  # noqa: B904 — `from` would replace its own __cause__
         except TelegramForbiddenError as e:
             if chat_id is None:
@@ -552,7 +596,7 @@ class TelegramChannel:
 
         async def answer(text: str | None = None) -> None:
             try:
-                await self.call(AnswerCallbackQuery(callback_query_id=cq.id, text=text))
+                await self.output.answer_callback(cq.id, text)
             except TelegramBadRequest as e:  # "query is too old": the reply below still matters more
                 log.info("telegram: callback query of update %s not answered: %s", update_id, e.message)
             except TelegramAPIError as e:
