@@ -10,7 +10,7 @@ from typing import Any, AsyncIterator
 import orjson
 import pytest
 from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
-from aiogram.methods import AnswerCallbackQuery
+from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import Update
 
 from adapters import telegram_light
@@ -185,3 +185,20 @@ async def test_answer_callback_to_an_unreachable_api_is_a_network_error_retried(
     finally:
         await out.close()
     assert len(tries) == 2  # never reached Telegram: safe to try again
+
+
+@pytest.mark.parametrize("delay,expected", [(0.0, ["sendMessage", "sendMessage"]), (0.6, ["sendMessage"])])
+async def test_a_429_is_waited_out_only_within_the_budget_counted_from_the_first_try(api, delay, expected):
+    """`TelegramOutput` makes its first try before tenacity's loop begins; the time that try took still counts."""
+    api.delay = delay
+    api.fail("sendMessage", 429, retry_after=1)
+    out = TelegramOutput(make_bot(TOKEN, api.base), redis=None, translator=None, budget=1.5)  # type: ignore[arg-type]
+    try:
+        if delay:  # 0.6 s spent + 1 s to wait > 1.5 s: given up at once, as a loop begun before the try would
+            with pytest.raises(TelegramRetryAfter):
+                await out.call(SendMessage(chat_id=42, text="hi"))
+        else:
+            assert (await out.call(SendMessage(chat_id=42, text="hi"))).chat.id == 42
+    finally:
+        await out.close()
+    assert [c.method for c in api.calls] == expected
