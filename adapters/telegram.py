@@ -63,8 +63,8 @@ from aiogram.types import (
     Update,
     User,
 )
-import orjson
 from aiohttp import ClientConnectorError, ClientError, web
+import orjson
 from pydantic import ValidationError
 from redis.exceptions import RedisError
 
@@ -150,7 +150,7 @@ _FORM = {"Content-Type": "application/x-www-form-urlencoded"}  # `TelegramOutput
 def _keep_response_type(method: TelegramMethod[Any]) -> None:
     kind = type(method)
     if kind not in _RESPONSE_TYPES:
-        _RESPONSE_TYPES[kind] = BotAPIResponse[method.__returning__]  # type: ignore[name-defined]
+        _RESPONSE_TYPES[kind] = BotAPIResponse[method.__returning__]
 
 
 class ChatBlocked(DeliveryFailed):
@@ -246,13 +246,12 @@ class TelegramOutput:
         """`bot.channels.OutputChannel.send`; ``markup``/``reply_to`` are Telegram's own extras for final text."""
         if isinstance(reply, str):
             text = reply
+            buttons = markup.model_dump(exclude_none=True) if markup is not None else None
         else:
             loc = locale or self.default_locale
             rendered = self.tr.render(reply, loc)
             buttons = await self._markup(step, rendered.options) if rendered.options else None
             text = rendered.text if rendered.text.strip() else self.tr.text(Text("telegram-choose"), loc)
-        if isinstance(reply, str):
-            buttons = markup.model_dump(exclude_none=True) if markup is not None else None
         chat_id = int(chat or user)
         migrated_from: str | None = None
         message_id = ""
