@@ -103,15 +103,17 @@ def test_every_path_is_short_enough(name):
     assert max(len(slots) for _, slots in leaves) <= 7
 
 
-async def test_each_leaf_is_reachable_in_a_conversation(memory_services):
-    """One conversation per leaf of the new flows, driven by option values like a pressed button."""
+async def test_each_leaf_is_reachable_in_a_conversation(services):
+    """One conversation per leaf of the new flows, driven by option values like a pressed button. Over the real
+    Redis: the embedded store (fakeredis) interprets the session scripts' Lua in Python, five times the CPU of
+    these hundreds of turns (12-19 s of the suite); the store has its own tests on both."""
     from tests.conftest import Chat
 
     for name in ("refund", "transfer", "family", "reactivation"):
         flow = FLOWS[name]
         _, leaves = walk(flow)
         for state, slots in leaves:
-            chat = Chat(memory_services)
+            chat = Chat(services)
             turn = await chat(payload=f"flow:{name}", button_step=None)
             while turn["state"] != state:
                 q = flow.questions[turn["state"]]
