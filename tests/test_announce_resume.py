@@ -134,6 +134,12 @@ async def _done(store: Store, ann: str) -> bool:
 async def test_cli_create_list_cancel_and_worker_refuses_without_redis(redis, redis_url, tmp_path):
     prefix = f"test:{uuid.uuid4().hex[:10]}"
     env = worker_env(redis_url, "http://127.0.0.1:1", prefix)
+    no_redis = {k: v for k, v in env.items() if k != "REDIS_URL"}
+    # the three commands that store nothing run alongside the create → list → cancel sequence
+    independent = asyncio.gather(
+        run_cli(env, tmp_path, "announce", "create", "--target", "sms:all", "--text", "x"),
+        run_cli(no_redis, tmp_path, "announce", "create", "--target", "wechat:all", "--text", "x", "--dry-run"),
+        run_cli(no_redis, tmp_path, "worker"))
     code, out, _ = await run_cli(env, tmp_path, "announce", "create", "--target", "telegram:chat:-100",
                                  "--text", "明早维护", "--at", "2099-01-01T09:00:00+08:00")
     assert code == 0 and "scheduled" in out
@@ -143,12 +149,7 @@ async def test_cli_create_list_cancel_and_worker_refuses_without_redis(redis, re
     assert code == 0 and "telegram:chat:-100" in out and "scheduled" in out
     code, out, _ = await run_cli(env, tmp_path, "announce", "cancel", ann.id)
     assert code == 0 and "cancelled" in out
-    code, _, err = await run_cli(env, tmp_path, "announce", "create", "--target", "sms:all", "--text", "x")
+    (code, _, err), (dry_code, dry_out, _), (worker_code, _, worker_err) = await independent
     assert code != 0 and "unknown target" in err
-
-    no_redis = {k: v for k, v in env.items() if k != "REDIS_URL"}
-    code, out, _ = await run_cli(no_redis, tmp_path, "announce", "create", "--target", "wechat:all", "--text", "x",
-                                 "--dry-run")
-    assert code == 0 and "1 target(s)" in out
-    code, _, err = await run_cli(no_redis, tmp_path, "worker")
-    assert code != 0 and "needs REDIS_URL" in err
+    assert dry_code == 0 and "1 target(s)" in dry_out
+    assert worker_code != 0 and "needs REDIS_URL" in worker_err
