@@ -20,6 +20,9 @@ from tests.fixtures import bot_process
 from tests.fixtures.telegram.bot_api import FakeBotAPI
 
 CONCURRENCY = 16
+# Deadlines for conditions, not sleeps: a few seconds on a quiet machine, but two suites and a browser on two
+# shared cores once took the last worker past 30 s.
+WAIT = 90
 
 
 def worker_env(redis_url: str, api_url: str, prefix: str) -> dict[str, str]:
@@ -67,6 +70,7 @@ async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str,
     return proc.returncode, out.decode(), err.decode()
 
 
+@pytest.mark.timeout(360)
 async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(redis, redis_url, tmp_path):
     prefix = f"test:{uuid.uuid4().hex[:10]}"
     store = Store(redis, prefix)
@@ -82,20 +86,20 @@ async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(re
         ann = json.loads(out)["id"]
 
         a = start_worker(env, "killed", tmp_path)
-        await until(lambda: _ge(api, 150), 30, "the first worker to send 150")
+        await until(lambda: _ge(api, 150), WAIT, "the first worker to send 150")
         a.kill()
         assert await a.wait() == -signal.SIGKILL
         at_kill = len(api.sent)
         assert at_kill < len(chats)
 
         b = start_worker(env, "stopped", tmp_path)
-        await until(lambda: _ge(api, at_kill + 150), 30, "the second worker to send 150 more")
+        await until(lambda: _ge(api, at_kill + 150), WAIT, "the second worker to send 150 more")
         b.terminate()  # SIGTERM
         assert await b.wait() == 0  # graceful: finished its calls, handed its batches back
         assert len(api.sent) < len(chats)
 
         c = start_worker(env, "last", tmp_path)
-        await until(lambda: _done(store, ann), 30, "the announcement to finish")
+        await until(lambda: _done(store, ann), WAIT, "the announcement to finish")
         c.terminate()
         assert await c.wait() == 0
 
