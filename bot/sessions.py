@@ -305,7 +305,7 @@ class _Lane:
         """A lane for a plain redis-py client over sockets; None for a cluster client or fakeredis (which
         keep redis-py's ordinary path)."""
         pool = getattr(client, "connection_pool", None)
-        if type(pool) is not ConnectionPool or not pool.connection_class.__module__.startswith("redis."):
+        if type(pool) is not ConnectionPool or pool.connection_class.__module__.startswith("fakeredis"):
             return None
         return cls(pool, pool.connection_kwargs.get("socket_timeout"))
 
@@ -455,7 +455,35 @@ def open_redis(url: str | None, *, info: ServerInfo | None = None, timeout: floa
         from redis.asyncio.cluster import RedisCluster
 
         return RedisCluster.from_url(url, **kwargs)
-    return aioredis.from_url(url, **kwargs)
+    client = aioredis.from_url(url, **kwargs)
+    pool = client.connection_pool
+    pool.connection_class = _hiredis_packing(pool.connection_class)  # plain, TLS or Unix socket alike
+    return client
+
+
+class _HiredisPacking:
+    """Commands packed by hiredis in C: redis-py's async connections pack every argument in Python (its sync
+    client already uses hiredis for this), which showed in profiles of the webhook path — the funnel's
+    batched XADDs above all. Arguments hiredis does not take (None, bool, …) go to redis-py's own packer,
+    which refuses them with its usual DataError."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        first = args[0]
+        if isinstance(first, (str, bytes)) and (" " if isinstance(first, str) else b" ") in first:
+            args = (*first.split(), *args[1:])  # "CONFIG GET" is two arguments, as redis-py splits it
+        try:
+            return [hiredis.pack_command(args)]
+        except TypeError:
+            return super().pack_command(*args)  # type: ignore[misc]
+
+
+_PACKING: dict[type, type] = {}
+
+
+def _hiredis_packing(cls: type) -> type:
+    if cls not in _PACKING:
+        _PACKING[cls] = type(f"HiredisPacking{cls.__name__}", (_HiredisPacking, cls), {})
+    return _PACKING[cls]
 
 
 def _is_cluster(client: Any) -> bool:
