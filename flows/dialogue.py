@@ -296,6 +296,9 @@ class DialogueManager:
         flow = self.flows[name]
         self._push(s)
         s.flow, s.slots, s.pending, s.misunderstood = name, dict(prefill), None, 0
+        if title is None:  # typed, not pressed: name the errand as its menu entry does, the most specific one
+            fits = [m for m in self.menu if m.flow == name and all(s.slots.get(k) == v for k, v in m.prefill.items())]
+            title = max(fits, key=lambda m: len(m.prefill)).label if fits else None
         s.data["answered"] = 0
         out.intent = name
         state = flow.settle(flow.start, s.slots)

@@ -93,3 +93,13 @@ async def test_faq_and_out_of_scope_in_english(chat_en):
 async def test_handoff_request_in_free_text(chat):
     turn = await chat("我想找人工客服问一下退费的事")
     assert turn["intent"] == "handoff" and "12333" in turn["text"]
+
+
+async def test_every_faq_answer_fits_one_phone_screen(chat):
+    """An FAQ answer as shown — its heading, the facts, the local-rules lines and the health note where it
+    applies — is at most 300 characters in Chinese, like the first screen of every errand's guidance."""
+    menu = await chat("常见问题")
+    for value in [v for v in menu["values"] if v.startswith("faq:")]:
+        turn = await chat(payload=value, button_step=menu["step"])
+        assert turn["state"] == "faq" and len(turn["text"]) <= 300, (value, len(turn["text"]))
+        menu = await chat("常见问题")

@@ -183,6 +183,15 @@ async def test_defect_14_text_slips(chat, tr):
     assert "「医保卡激活」" in card["text"] and "补缴/重新参保/医保卡激活" not in card["text"]
 
 
+@pytest.mark.parametrize("typed,title", [("医保断了怎么补交", "「断缴补缴/重新参保」"), ("我想重新参保", "「断缴补缴/重新参保」"),
+                                         ("医保卡怎么激活", "「医保卡激活」"), ("医保交重复了怎么退", "「医保退费」")])
+async def test_an_errand_started_by_typing_is_named_as_its_menu_entry(chat, typed, title):
+    """Typed, an errand is greeted by the name the menu gives it — not by the flow's umbrella name that lists
+    all three reactivation errands when the resident asked for one."""
+    turn = await chat(typed)
+    assert title in turn["text"] and "补缴/重新参保/医保卡激活" not in turn["text"]
+
+
 async def test_defect_15_bank_branch_activation_and_card_received_goes_straight_on(chat):
     await chat.walk("医保卡激活", "看病结算", "替家人代办")
     status = await chat("还没拿到")
