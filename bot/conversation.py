@@ -72,8 +72,7 @@ class Session:
         if pending is not None and not (isinstance(pending.get("flow"), str)
                                         and isinstance(pending.get("slots", {}), dict)):
             raise DamagedValue("session pending switch has the wrong shape")
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
+        return cls(**{k: v for k, v in data.items() if k in _LOADED_FIELDS})
 
 
 def dumps(data: Any) -> str:
@@ -88,3 +87,4 @@ def dumps(data: Any) -> str:
 
 # "handoff" lives in its own key, written only by bot.handoff.
 _SAVED_FIELDS = tuple(name for name in Session.__dataclass_fields__ if name != "handoff")
+_LOADED_FIELDS = frozenset(_SAVED_FIELDS)
