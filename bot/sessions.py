@@ -286,8 +286,9 @@ class _Lane:
     hooks. The lane keeps what matters of it — redis-py's own `Connection` (connect, AUTH, TLS, RESP
     parsing in hiredis), the client's retry policy and its time limit — and drops the rest:
 
-    - connections come from the client's pool once and stay with the lane (`ConnectionPool.disconnect`, run
-      by the client's ``aclose()``, still closes them); an idle one is taken without a lock or a probe;
+    - connections come from the client's pool and stay with the lane while idle, up to a quarter of the
+      pool (`ConnectionPool.disconnect`, run by the client's ``aclose()``, still closes them); an idle one is
+      taken without a lock or a probe;
     - one `asyncio.timeout` bounds the whole exchange (the client's ``socket_timeout``), so the connection's
       own per-read and per-write timeouts are switched off;
     - commands are packed by hiredis in C;
@@ -299,6 +300,9 @@ class _Lane:
         self.pool = pool
         self.timeout = timeout
         self.idle: list[AbstractConnection] = []
+        # Idle connections kept count against the pool's max_connections: at most a quarter of it, so the
+        # client's other commands (handoff, funnel, health) always find some once a burst is over.
+        self.max_idle = max(1, getattr(pool, "max_connections", 100) // 4)
 
     @classmethod
     def for_client(cls, client: Any) -> "_Lane | None":
@@ -328,14 +332,23 @@ class _Lane:
             return await conn.retry.call_with_retry(lambda: self._exchange(conn, packed, count),
                                                     lambda error: conn.disconnect())
         finally:
-            self.idle.append(conn)  # disconnected on any failure: it connects again when next used
+            await self._give_back(conn)
 
     async def _take(self) -> AbstractConnection:
         if self.idle:
             return self.idle.pop()
-        conn = await self.pool.get_connection()  # kept by the lane: never released to the pool
+        conn = await self.pool.get_connection()
         conn.socket_timeout = None  # the lane's own timeout covers the whole exchange
         return conn
+
+    async def _give_back(self, conn: AbstractConnection) -> None:
+        """Keep ``conn`` for the next exchange (disconnected on any failure: it connects again when next
+        used), up to `max_idle`; beyond that it goes back to the pool, the client's other commands need it."""
+        if len(self.idle) < self.max_idle:
+            self.idle.append(conn)
+            return
+        conn.socket_timeout = self.timeout
+        await self.pool.release(conn)
 
     async def _exchange(self, conn: AbstractConnection, packed: bytes, count: int) -> list[Any]:
         replies: list[Any] = []
