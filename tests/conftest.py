@@ -40,6 +40,26 @@ _parse_ftl = functools.lru_cache(maxsize=None)(i18n.FluentResource)
 i18n.FluentResource = _parse_ftl  # type: ignore[assignment]
 
 
+# -- aiogram's session close waits 250 ms for TLS connections to finish closing ---------------------------
+# (aiohttp's graceful-shutdown advice, aiogram/client/session/aiohttp.py). The tests' Bot API stand-ins are
+# plain HTTP on loopback: nothing to wait for, and every app, poller and announcement output closing its Bot
+# waited it — about 30 s of the suite. The aiohttp session itself is still closed as before. Patched in a
+# fixture, not at import: xdist's controller process loads this file too and never needs aiogram.
+@pytest.fixture(scope="session", autouse=True)
+def _aiogram_close_without_tls_grace() -> Iterator[None]:
+    from aiogram.client.session.aiohttp import AiohttpSession
+
+    real = AiohttpSession.close
+
+    async def close(self: AiohttpSession) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+
+    AiohttpSession.close = close  # type: ignore[method-assign]
+    yield
+    AiohttpSession.close = real  # type: ignore[method-assign]
+
+
 # -- no network beyond loopback ---------------------------------------------------------------------
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -126,7 +146,7 @@ def redis_url() -> Iterator[str]:
         pytest.exit("could not start a private redis-server for the tests", 2)
     client.close()
     yield url
-    proc.terminate()
+    proc.kill()  # nothing is persisted (--save ""): no clean shutdown to wait for
     proc.wait(10)
     shutil.rmtree(workdir, ignore_errors=True)
 

@@ -143,22 +143,24 @@ async def test_dry_run_resolves_and_stores_nothing(redis, redis_url):
 
 # -- delivery under the limits -----------------------------------------------------------------------------
 @pytest.mark.parametrize("redis_url", ["redis"], indirect=True)  # timing-heavy: single Redis only
-async def test_thousand_targets_two_workers_never_above_the_global_limit(redis, redis_url, api):
-    settings = ann_settings(redis_url, announce_rate_per_second=400)
+async def test_hundreds_of_targets_two_workers_never_above_the_global_limit(redis, redis_url, api):
+    # 450 targets at 150/s: three seconds of sending that the limit, not the CPU, paces (1000 at 400/s once
+    # took seconds of CPU on a loaded 2-core machine, slower than the limit, which then never had to hold)
+    rate, chats = 150, list(range(10_000, 10_450))
+    settings = ann_settings(redis_url, announce_rate_per_second=rate)
     store = Store(redis, settings.announce_key_prefix)
-    chats = list(range(10_000, 11_000))
     await subscribers(store, chats)
     a = await store.create(TargetSpec("subscribers"), text="医保缴费截止提醒")
     async with workers(settings, redis, api.url, n=2) as ws:
         report = await wait_done(store, a.id)
     states = await store.states(a.id)
-    assert report["sent"] == 1000 and report["failed"] == report["unknown"] == report["pending"] == 0
+    assert report["sent"] == len(chats) and report["failed"] == report["unknown"] == report["pending"] == 0
     assert api.counts() == {str(c): 1 for c in chats}
     assert all(s.text == "医保缴费截止提醒" for s in api.sent)
     assert all(v.startswith("ok|") for v in states.values())
-    assert api.max_in_window(1.0) <= 400
+    assert api.max_in_window(1.0) <= rate
     # both workers took part: the consumer group shares the batches
-    assert all(w.stats["sent"] > 0 for w in ws) and sum(w.stats["sent"] for w in ws) == 1000
+    assert all(w.stats["sent"] > 0 for w in ws) and sum(w.stats["sent"] for w in ws) == len(chats)
 
 
 async def test_per_chat_limit_holds_across_announcements(redis, redis_url, api):
@@ -223,7 +225,7 @@ async def test_migrated_group_is_followed_and_its_registration_moved(redis, redi
 async def test_batches_queued_twice_still_send_each_target_once(redis, redis_url, api):
     settings = ann_settings(redis_url, announce_batch_size=7)
     store = Store(redis, settings.announce_key_prefix)
-    await subscribers(store, list(range(1, 301)))
+    await subscribers(store, list(range(1, 151)))
     a = await store.create(TargetSpec("subscribers"), text="hi")
     targets = await store.resolve(TargetSpec("subscribers"), "zh-CN")
     await redis.zrem(store.due, a.id)  # expand by hand, twice, as a crashed-and-retried expansion would
@@ -233,8 +235,8 @@ async def test_batches_queued_twice_still_send_each_target_once(redis, redis_url
     await store.expanded(a.id)
     async with workers(settings, redis, api.url, n=3):
         report = await wait_done(store, a.id)
-    assert report["sent"] == 300 and report["total"] == 300
-    assert max(api.counts().values()) == 1 and len(api.counts()) == 300
+    assert report["sent"] == 150 and report["total"] == 150
+    assert max(api.counts().values()) == 1 and len(api.counts()) == 150
 
 
 async def test_target_left_mid_send_by_a_dead_worker_is_unknown_not_resent(redis, redis_url, api):

@@ -16,9 +16,13 @@ from typing import AsyncIterator
 import pytest
 
 from bot.announcements.store import Store
+from tests.fixtures import bot_process
 from tests.fixtures.telegram.bot_api import FakeBotAPI
 
 CONCURRENCY = 16
+# Deadlines for conditions, not sleeps: a few seconds on a quiet machine, but two suites and a browser on two
+# shared cores once took the last worker past 30 s.
+WAIT = 90
 
 
 def worker_env(redis_url: str, api_url: str, prefix: str) -> dict[str, str]:
@@ -29,33 +33,15 @@ def worker_env(redis_url: str, api_url: str, prefix: str) -> dict[str, str]:
     return env
 
 
-STARTED: list[asyncio.subprocess.Process] = []
+STARTED: list[bot_process.BotProcess] = []
 
 
-# A worker process spends most of its start-up importing aiogram (pydantic builds every Bot API type: seconds
-# of CPU on a loaded 2-core machine). So each worker's interpreter is started ahead, imports that, and waits
-# for a line on stdin; then it runs exactly what `python -m bot worker --name NAME` runs (runpy, as `-m`
-# does), in its own process, where the test kills or stops it.
-WARM = ("import runpy, sys; import aiogram.client.session.aiohttp, bot.announcements.cli, bot.announcements.worker; "
-        "sys.stdin.readline(); runpy.run_module('bot', run_name='__main__', alter_sys=True)")
-
-
-class WarmWorker:
-    def __init__(self, proc: asyncio.subprocess.Process) -> None:
-        self.proc = proc
-
-    @classmethod
-    async def spawn(cls, env: dict[str, str], name: str, cwd: Path) -> "WarmWorker":
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", WARM, "worker", "--name", name,
-                                                    env=env, cwd=cwd, stdin=asyncio.subprocess.PIPE,
-                                                    stdout=asyncio.subprocess.DEVNULL)
-        STARTED.append(proc)
-        return cls(proc)
-
-    def go(self) -> asyncio.subprocess.Process:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(b"go\n")
-        return self.proc
+def start_worker(env: dict[str, str], name: str, cwd: Path) -> bot_process.BotProcess:
+    """`python -m bot worker --name NAME`, forked from a server that has imported aiogram already
+    (tests/fixtures/bot_process.py): seconds of start-up not paid three times over."""
+    proc = bot_process.start("worker", "--name", name, env=env, cwd=cwd)
+    STARTED.append(proc)
+    return proc
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +70,7 @@ async def run_cli(env: dict[str, str], cwd: Path, *args: str) -> tuple[int, str,
     return proc.returncode, out.decode(), err.decode()
 
 
+@pytest.mark.timeout(360)
 async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(redis, redis_url, tmp_path):
     prefix = f"test:{uuid.uuid4().hex[:10]}"
     store = Store(redis, prefix)
@@ -91,28 +78,29 @@ async def test_killed_and_stopped_workers_resume_without_sending_anyone_twice(re
     await redis.hset(store.subs, mapping={str(c): '{"locale": "zh-CN"}' for c in chats})
     async with FakeBotAPI(token=None) as api:
         env = worker_env(redis_url, api.url, prefix)
-        killed, stopped, last = [await WarmWorker.spawn(env, n, tmp_path) for n in ("killed", "stopped", "last")]
-        code, out, err = await run_cli(env, tmp_path, "announce", "create", "--target", "telegram:subscribers",
-                                       "--text", "异地就医备案新规", "--json")
+        code, out, err = (await asyncio.gather(
+            run_cli(env, tmp_path, "announce", "create", "--target", "telegram:subscribers",
+                    "--text", "异地就医备案新规", "--json"),
+            bot_process.warm_up()))[0]
         assert code == 0, err
         ann = json.loads(out)["id"]
 
-        a = killed.go()
-        await until(lambda: _ge(api, 150), 30, "the first worker to send 150")
-        a.send_signal(signal.SIGKILL)
+        a = start_worker(env, "killed", tmp_path)
+        await until(lambda: _ge(api, 150), WAIT, "the first worker to send 150")
+        a.kill()
         assert await a.wait() == -signal.SIGKILL
         at_kill = len(api.sent)
         assert at_kill < len(chats)
 
-        b = stopped.go()
-        await until(lambda: _ge(api, at_kill + 150), 30, "the second worker to send 150 more")
-        b.send_signal(signal.SIGTERM)
+        b = start_worker(env, "stopped", tmp_path)
+        await until(lambda: _ge(api, at_kill + 150), WAIT, "the second worker to send 150 more")
+        b.terminate()  # SIGTERM
         assert await b.wait() == 0  # graceful: finished its calls, handed its batches back
         assert len(api.sent) < len(chats)
 
-        c = last.go()
-        await until(lambda: _done(store, ann), 30, "the announcement to finish")
-        c.send_signal(signal.SIGTERM)
+        c = start_worker(env, "last", tmp_path)
+        await until(lambda: _done(store, ann), WAIT, "the announcement to finish")
+        c.terminate()
         assert await c.wait() == 0
 
         code, out, err = await run_cli(env, tmp_path, "announce", "status", ann, "--json")
@@ -150,6 +138,12 @@ async def _done(store: Store, ann: str) -> bool:
 async def test_cli_create_list_cancel_and_worker_refuses_without_redis(redis, redis_url, tmp_path):
     prefix = f"test:{uuid.uuid4().hex[:10]}"
     env = worker_env(redis_url, "http://127.0.0.1:1", prefix)
+    no_redis = {k: v for k, v in env.items() if k != "REDIS_URL"}
+    # the three commands that store nothing run alongside the create → list → cancel sequence
+    independent = asyncio.gather(
+        run_cli(env, tmp_path, "announce", "create", "--target", "sms:all", "--text", "x"),
+        run_cli(no_redis, tmp_path, "announce", "create", "--target", "wechat:all", "--text", "x", "--dry-run"),
+        run_cli(no_redis, tmp_path, "worker"))
     code, out, _ = await run_cli(env, tmp_path, "announce", "create", "--target", "telegram:chat:-100",
                                  "--text", "明早维护", "--at", "2099-01-01T09:00:00+08:00")
     assert code == 0 and "scheduled" in out
@@ -159,12 +153,7 @@ async def test_cli_create_list_cancel_and_worker_refuses_without_redis(redis, re
     assert code == 0 and "telegram:chat:-100" in out and "scheduled" in out
     code, out, _ = await run_cli(env, tmp_path, "announce", "cancel", ann.id)
     assert code == 0 and "cancelled" in out
-    code, _, err = await run_cli(env, tmp_path, "announce", "create", "--target", "sms:all", "--text", "x")
+    (code, _, err), (dry_code, dry_out, _), (worker_code, _, worker_err) = await independent
     assert code != 0 and "unknown target" in err
-
-    no_redis = {k: v for k, v in env.items() if k != "REDIS_URL"}
-    code, out, _ = await run_cli(no_redis, tmp_path, "announce", "create", "--target", "wechat:all", "--text", "x",
-                                 "--dry-run")
-    assert code == 0 and "1 target(s)" in out
-    code, _, err = await run_cli(no_redis, tmp_path, "worker")
-    assert code != 0 and "needs REDIS_URL" in err
+    assert dry_code == 0 and "1 target(s)" in dry_out
+    assert worker_code != 0 and "needs REDIS_URL" in worker_err

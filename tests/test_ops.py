@@ -131,8 +131,10 @@ async def test_readyz_is_ready_over_real_redis(settings):
 
 async def test_readyz_fails_when_telegram_set_up_failed(redis_url):
     # The Bot API is unreachable, so setWebhook fails at start-up: the channel is mounted but not ready.
+    # One try per call: the retries' backoff (tests/test_telegram.py) would only make the failure come later.
     settings = make_settings(redis_url=redis_url, telegram_bot_token="123:abc", telegram_webhook_secret="s3cret",
-                             telegram_api_base="http://127.0.0.1:1", public_url="https://bot.example")
+                             telegram_api_base="http://127.0.0.1:1", public_url="https://bot.example",
+                             telegram_send_attempts=1)
     app = create_app(settings)
     async with TestClient(TestServer(app)) as client:
         resp = await client.get("/readyz")

@@ -6,8 +6,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -17,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.telegram import TelegramChannel, make_bot
 from bot.channels import DeliveryFailed
 from adapters.app import create_app
+from tests.fixtures import bot_process
 from tests.fixtures.telegram.bot_api import TOKEN, FakeBotAPI, update_ids
 from tests.test_telegram import Tg, _member_update, sends, telegram_settings, values
 from tests.test_telegram_polling import text_update
@@ -165,14 +164,14 @@ async def test_poller_killed_mid_send_answers_the_update_after_restart(api, redi
     env = {**os.environ, "REDIS_URL": redis_url, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE": api.base,
            "PYTHONPATH": str(ROOT)}
     env.pop("TELEGRAM_WEBHOOK_SECRET", None)
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "poll", "--timeout", "1"], cwd=tmp_path, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    await bot_process.warm_up()  # aiogram imported once per test process (tests/fixtures/bot_process.py)
+    proc = bot_process.start("poll", "--timeout", "1", env=env, cwd=tmp_path)
     try:
         async with asyncio.timeout(60):
             await api.holding.wait()
     finally:
-        proc.send_signal(signal.SIGKILL)  # … when the poller dies (kill -9)
-        await asyncio.to_thread(proc.wait)
+        proc.kill()  # … when the poller dies (kill -9)
+        assert await proc.wait() == -signal.SIGKILL
     api.release()
     assert uid + 1 not in api.offsets  # never confirmed
     assert api.sent == []
