@@ -55,6 +55,9 @@ def _new_loop() -> asyncio.AbstractEventLoop:
     return uvloop.new_event_loop()
 
 
+GC_YOUNG_THRESHOLD = 20_000
+
+
 async def _freeze_heap(app: object) -> None:
     """Move everything start-up built into the garbage collector's permanent generation (gc.freeze).
 
@@ -66,6 +69,11 @@ async def _freeze_heap(app: object) -> None:
 
     gc.collect()
     gc.freeze()
+    # A message allocates a few thousand short-lived objects: at CPython's default of a young collection
+    # every 700 allocations that is several collections per message, each walking the young objects still
+    # alive mid-request. Every 20,000 (a few messages) measured about a tenth less CPU per /wechat message
+    # at 64 concurrent users; the older generations keep their default pace.
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def _prefork(settings: Settings, workers: int) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import time
+
+import orjson
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,14 +48,14 @@ class Session:
         # The fields themselves, not `dataclasses.asdict` (which deep-copies history and slots first):
         # they hold plain JSON values only, and json.dumps walks them without copying.
         data = {name: getattr(self, name) for name in _SAVED_FIELDS}
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return dumps(data)
 
     @classmethod
     def loads(cls, raw: str | bytes) -> "Session":
         """The stored session; `DamagedValue` when it is not JSON or a field has the wrong type."""
         try:
-            data = json.loads(raw)
-        except ValueError as e:
+            data = orjson.loads(raw)
+        except ValueError as e:  # orjson.JSONDecodeError is a ValueError
             raise DamagedValue(f"session is not JSON ({e.__class__.__name__})") from None
         if not isinstance(data, dict):
             raise DamagedValue(f"session is a JSON {type(data).__name__}, not an object")
@@ -70,9 +72,19 @@ class Session:
         if pending is not None and not (isinstance(pending.get("flow"), str)
                                         and isinstance(pending.get("slots", {}), dict)):
             raise DamagedValue("session pending switch has the wrong shape")
-        known = {f for f in cls.__dataclass_fields__}
-        return cls(**{k: v for k, v in data.items() if k in known and k != "handoff"})
+        return cls(**{k: v for k, v in data.items() if k in _LOADED_FIELDS})
+
+
+def dumps(data: Any) -> str:
+    """Compact JSON, as ``json.dumps(data, ensure_ascii=False, separators=(",", ":"))`` writes it, by orjson
+    (several times faster; sessions and turns are written on every message). What orjson refuses — integer
+    keys, integers past 64 bits — goes through the standard library as before."""
+    try:
+        return orjson.dumps(data).decode()
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # "handoff" lives in its own key, written only by bot.handoff.
 _SAVED_FIELDS = tuple(name for name in Session.__dataclass_fields__ if name != "handoff")
+_LOADED_FIELDS = frozenset(_SAVED_FIELDS)

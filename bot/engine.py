@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import secrets
 from dataclasses import replace
 from typing import Protocol
 
+import orjson
 from redis.exceptions import RedisError
 
+from bot.conversation import dumps
 from bot.messages import Incoming, Turn
 from bot.privacy import mask
 from bot.retry import RetryLater, retrying
@@ -150,7 +151,7 @@ class Engine:
             raise
         status, payload, handoff = begun
         if status == "done":
-            return Turn.from_json(json.loads(payload), duplicate=True)
+            return Turn.from_json(orjson.loads(payload), duplicate=True)
         if status == "seen":  # handled long ago; past the platform's retry window, the reply is not kept
             return Turn((), msg.locale or "zh-CN", 0, duplicate=True)
         if status != "acquired":  # locked by another message of this user, or this very one in flight elsewhere
@@ -159,7 +160,7 @@ class Engine:
             session = await self._load(key, msg, payload, handoff)
             async with _LockKeeper(self, key, msg.message_id, token):
                 turn = _undelivered(session, begun.undelivered) or await self._run(session, msg)
-            turn_json = json.dumps(turn.to_json(), ensure_ascii=False, separators=(",", ":"))
+            turn_json = dumps(turn.to_json())
         except BaseException as e:
             await self._abort(key, msg.message_id, token)
             if isinstance(e, RedisError):  # Redis trouble: the adapter says so, in one line
@@ -231,7 +232,7 @@ def _undelivered(session: Session, raw: str) -> Turn | None:
     if not raw or session.handoff:
         return None
     try:
-        turn = Turn.from_json(json.loads(raw))
+        turn = Turn.from_json(orjson.loads(raw))
     except (ValueError, KeyError, TypeError, IndexError):
         return None
     if turn.step != session.step:

@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 LOCALES_DIR = Path(os.environ.get("YIBAO_LOCALES_DIR", Path(__file__).resolve().parent.parent / "locales"))
 SUPPORTED = ("zh-CN", "en")
 LONG_PARAM = 1000  # string parameters longer than this bypass Fluent's 2,500-character placeable cap
+# Rendered sentences are kept per (id, locale, parameters) when the parameters are a few short plain values:
+# a turn renders the same handful of sentences and option labels over and over, and Fluent's resolver costs
+# far more than a dict lookup. Emptied when full (the set in use is a few hundred entries).
+CACHE_SIZE = 4096
+CACHE_PARAMS = 4  # at most this many parameters …
+CACHE_PARAM_CHARS = 64  # … each a number or a string at most this long (user text is not kept)
 
 
 def normalize_locale(value: str | None) -> str | None:
@@ -49,12 +55,29 @@ class Rendered:
         return self.text + "\n\n" + "\n".join(lines)
 
 
+def _cache_key(item: Text, locale: str) -> tuple | None:
+    """The cache key of ``item`` in ``locale``, or None when its parameters are not worth keeping."""
+    params = item.params
+    if not params:
+        return (item.key, locale)
+    if len(params) > CACHE_PARAMS:
+        return None
+    key: list = [item.key, locale]
+    for name, value in params.items():
+        kind = type(value)
+        if not (kind is int or kind is float or (kind is str and len(value) <= CACHE_PARAM_CHARS)):
+            return None
+        key += (name, kind, value)  # the type too: 1 and 1.0 are equal keys but Fluent formats them apart
+    return tuple(key)
+
+
 class Translator:
     """Loads every `.ftl` file of each locale into one FluentBundle per locale."""
 
     def __init__(self, directory: Path = LOCALES_DIR, default: str = "zh-CN") -> None:
         self.default = default
         self.bundles: dict[str, FluentBundle] = {}
+        self._cache: dict[tuple, str] = {}
         for loc in SUPPORTED:
             bundle = FluentBundle([loc], use_isolating=False)
             for path in sorted((directory / loc).glob("*.ftl")):
@@ -73,6 +96,17 @@ class Translator:
         if isinstance(item, str):
             item = Text(item, params)
         loc = locale or self.default
+        key = _cache_key(item, loc)
+        if key is not None:
+            out = self._cache.get(key)
+            if out is None:
+                if len(self._cache) >= CACHE_SIZE:
+                    self._cache.clear()
+                out = self._cache[key] = self._format(item, loc)
+            return out
+        return self._format(item, loc)
+
+    def _format(self, item: Text, loc: str) -> str:
         for candidate in (loc, self.default):
             bundle = self.bundles.get(candidate)
             if bundle is not None and bundle.has_message(item.key):

@@ -17,17 +17,21 @@ either way (a hung Redis must fail a command in time for WeChat's 5 s deadline).
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import hiredis
 import redis
 import redis.asyncio as aioredis
+from redis.asyncio.connection import AbstractConnection, ConnectionPool
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialWithJitterBackoff
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot import keys
 from bot.conversation import DamagedValue, Session
@@ -162,6 +166,7 @@ class RedisSessionStore:
         self._abort = redis.register_script(_ABORT)
         self._extend = redis.register_script(_EXTEND)
         self._discard = redis.register_script(_DISCARD)
+        self._lane = _Lane.for_client(redis)
 
     # -- the plain four-method store -------------------------------------------------------------
     async def get(self, key: SessionKey) -> Session | None:
@@ -193,9 +198,28 @@ class RedisSessionStore:
         keys = [key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("handoff"),
                 key.key("seen"), key.key("undelivered")]
         args = [token, lock_ttl_ms, message_id]
+        if self._lane is not None:
+            return await self._lane_begin(key, message_id, token, claim, keys, args)
         if claim is None:
             return _begun(await self._begin(keys=keys, args=args))
         previous, result = await self._claim_and_begin(claim, keys, args)
+        begun = _begun(result)
+        if previous is not None and _s(previous) != claim.value:
+            if begun[0] == "acquired":
+                await self.abort(key, message_id, token)
+            raise ClaimRefused(claim.key)
+        return begun
+
+    async def _lane_begin(self, key: SessionKey, message_id: str, token: str, claim: Claim | None,
+                          keys: list[str], args: list[Any]) -> Begun:
+        """`begin` on the lane: the claim's SET and the script's EVALSHA in one packet."""
+        lane = self._lane
+        assert lane is not None
+        evalsha = ("EVALSHA", self._begin.sha, len(keys), *keys, *args)
+        if claim is None:
+            return _begun((await lane.script(_BEGIN, evalsha))[0])
+        claim_set = ("SET", claim.key, claim.value, "NX", "EX", claim.ttl, "GET")
+        previous, result = await lane.script(_BEGIN, evalsha, before=claim_set)
         begun = _begun(result)
         if previous is not None and _s(previous) != claim.value:
             if begun[0] == "acquired":
@@ -231,11 +255,13 @@ class RedisSessionStore:
         """Save, keep the turn whole for ``reply_ttl`` seconds (default: all of ``dedup_ttl``) and the
         message id as a marker for ``dedup_ttl``, unlock — if this caller still holds the lock."""
         reply_ttl = dedup_ttl if reply_ttl is None else min(reply_ttl, dedup_ttl)
-        ok = await self._commit(
-            keys=[key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("seen"),
-                  key.key("undelivered")],
-            args=[token, session.dumps(), self.ttl, turn_json, reply_ttl, message_id, int(time.time()), dedup_ttl],
-        )
+        keys = [key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("seen"),
+                key.key("undelivered")]
+        args = [token, session.dumps(), self.ttl, turn_json, reply_ttl, message_id, int(time.time()), dedup_ttl]
+        if self._lane is not None:
+            ok = (await self._lane.script(_COMMIT, ("EVALSHA", self._commit.sha, len(keys), *keys, *args)))[-1]
+        else:
+            ok = await self._commit(keys=keys, args=args)
         return bool(ok)
 
     async def abort(self, key: SessionKey, message_id: str, token: str) -> None:
@@ -249,6 +275,105 @@ class RedisSessionStore:
     async def discard(self, key: SessionKey, part: str, value: str) -> None:
         """Delete the damaged value of ``part`` (e.g. ``handoff``) unless someone replaced it meanwhile."""
         await self._discard(keys=[key.key(part)], args=[value])
+
+
+class _Lane:
+    """The engine's two round trips per message (`begin`, `commit`) on connections of their own.
+
+    Hand-written because redis-py's async client spends more CPU around a command than the command costs
+    here: per command it takes its pool's lock twice and probes the socket, runs the write under
+    `asyncio.wait_for` (a task per write), packs arguments in Python, and wraps it all in observability
+    hooks. The lane keeps what matters of it — redis-py's own `Connection` (connect, AUTH, TLS, RESP
+    parsing in hiredis), the client's retry policy and its time limit — and drops the rest:
+
+    - connections come from the client's pool and stay with the lane while idle, up to a quarter of the
+      pool (`ConnectionPool.disconnect`, run by the client's ``aclose()``, still closes them); an idle one is
+      taken without a lock or a probe;
+    - one `asyncio.timeout` bounds the whole exchange (the client's ``socket_timeout``), so the connection's
+      own per-read and per-write timeouts are switched off;
+    - commands are packed by hiredis in C;
+    - a connection goes back to the idle list only after a complete exchange: anything else (timeout,
+      cancellation, error) disconnects it, so no late reply is ever read as the answer to another command.
+    """
+
+    def __init__(self, pool: ConnectionPool, timeout: float | None) -> None:
+        self.pool = pool
+        self.timeout = timeout
+        self.idle: list[AbstractConnection] = []
+        # Idle connections kept count against the pool's max_connections: at most a quarter of it, so the
+        # client's other commands (handoff, funnel, health) always find some once a burst is over.
+        self.max_idle = max(1, getattr(pool, "max_connections", 100) // 4)
+
+    @classmethod
+    def for_client(cls, client: Any) -> "_Lane | None":
+        """A lane for a plain redis-py client over sockets; None for a cluster client or fakeredis (which
+        keep redis-py's ordinary path)."""
+        pool = getattr(client, "connection_pool", None)
+        if type(pool) is not ConnectionPool or pool.connection_class.__module__.startswith("fakeredis"):
+            return None
+        return cls(pool, pool.connection_kwargs.get("socket_timeout"))
+
+    async def script(self, source: str, evalsha: tuple, *, before: tuple | None = None) -> list[Any]:
+        """The replies to ``before`` (if any) and ``evalsha``, sent in one packet; the script is loaded once
+        when Redis answers NOSCRIPT (after a restart or SCRIPT FLUSH)."""
+        replies = await self._call(evalsha, before)
+        if isinstance(replies[-1], NoScriptError):
+            _raise_errors(await self._call(("SCRIPT", "LOAD", source), None))
+            replies[-1:] = await self._call(evalsha, None)  # ``before`` (the claim) went through the first time
+        return _raise_errors(replies)
+
+    async def _call(self, command: tuple, before: tuple | None) -> list[Any]:
+        packed = hiredis.pack_command(command)
+        if before is not None:
+            packed = hiredis.pack_command(before) + packed
+        count = 1 if before is None else 2
+        conn = await self._take()
+        try:  # the connection's retry policy: the client's (bot.sessions.RETRIES), as redis-py would apply it
+            return await conn.retry.call_with_retry(lambda: self._exchange(conn, packed, count),
+                                                    lambda error: conn.disconnect())
+        finally:
+            await self._give_back(conn)
+
+    async def _take(self) -> AbstractConnection:
+        if self.idle:
+            return self.idle.pop()
+        conn = await self.pool.get_connection()
+        conn.socket_timeout = None  # the lane's own timeout covers the whole exchange
+        return conn
+
+    async def _give_back(self, conn: AbstractConnection) -> None:
+        """Keep ``conn`` for the next exchange (disconnected on any failure: it connects again when next
+        used), up to `max_idle`; beyond that it goes back to the pool, the client's other commands need it."""
+        if len(self.idle) < self.max_idle:
+            self.idle.append(conn)
+            return
+        conn.socket_timeout = self.timeout
+        await self.pool.release(conn)
+
+    async def _exchange(self, conn: AbstractConnection, packed: bytes, count: int) -> list[Any]:
+        replies: list[Any] = []
+        try:
+            async with asyncio.timeout(self.timeout):
+                await conn.send_packed_command(packed, check_health=False)
+                for _ in range(count):
+                    try:
+                        replies.append(await conn.read_response())
+                    except ResponseError as e:  # a command's error (NOSCRIPT, …): the other replies follow
+                        replies.append(e)
+        except TimeoutError:
+            await conn.disconnect(nowait=True)
+            raise RedisTimeoutError(f"Timeout talking to Redis after {self.timeout}s") from None
+        except BaseException:
+            await conn.disconnect(nowait=True)
+            raise
+        return replies
+
+
+def _raise_errors(replies: list[Any]) -> list[Any]:
+    for r in replies:
+        if isinstance(r, Exception):
+            raise r
+    return replies
 
 
 def _begun(result: list[Any]) -> Begun:
@@ -343,7 +468,35 @@ def open_redis(url: str | None, *, info: ServerInfo | None = None, timeout: floa
         from redis.asyncio.cluster import RedisCluster
 
         return RedisCluster.from_url(url, **kwargs)
-    return aioredis.from_url(url, **kwargs)
+    client = aioredis.from_url(url, **kwargs)
+    pool = client.connection_pool
+    pool.connection_class = _hiredis_packing(pool.connection_class)  # plain, TLS or Unix socket alike
+    return client
+
+
+class _HiredisPacking:
+    """Commands packed by hiredis in C: redis-py's async connections pack every argument in Python (its sync
+    client already uses hiredis for this), which showed in profiles of the webhook path — the funnel's
+    batched XADDs above all. Arguments hiredis does not take (None, bool, …) go to redis-py's own packer,
+    which refuses them with its usual DataError."""
+
+    def pack_command(self, *args: Any) -> list[bytes]:
+        first = args[0]
+        if isinstance(first, (str, bytes)) and (" " if isinstance(first, str) else b" ") in first:
+            args = (*first.split(), *args[1:])  # "CONFIG GET" is two arguments, as redis-py splits it
+        try:
+            return [hiredis.pack_command(args)]
+        except TypeError:
+            return super().pack_command(*args)  # type: ignore[misc]
+
+
+_PACKING: dict[type, type] = {}
+
+
+def _hiredis_packing(cls: type) -> type:
+    if cls not in _PACKING:
+        _PACKING[cls] = type(f"HiredisPacking{cls.__name__}", (_HiredisPacking, cls), {})
+    return _PACKING[cls]
 
 
 def _is_cluster(client: Any) -> bool:

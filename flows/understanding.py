@@ -295,11 +295,16 @@ class _SoundAlike:
         return "".join(out) if hit else None
 
 
+CLEAN_CACHE_CHARS = 12
+CLEAN_CACHE_SIZE = 8192
+
+
 class _Data:
     """The compiled vocabulary of one data directory, shared by every Understander built from it."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        self._cleaned: dict[str, str] = {}  # short text → clean(text): see `clean`
         with open(data_dir / "commands.toml", "rb") as f:
             commands = tomllib.load(f)
         with open(data_dir / "intents.toml", "rb") as f:
@@ -401,6 +406,21 @@ class _Data:
                      r.get("topic"), dict(r.get("slots", {})), tuple(r.get("drop", ())))
 
     def clean(self, text: str) -> str:
+        """``text`` normalised: width, case, dialect and mixed-script words, known typos, canonical forms.
+
+        The short messages that make up most of a conversation ("1", "是", "重新开始", an option's label) come
+        again and again: their cleaned form is kept (texts of at most CLEAN_CACHE_CHARS characters — too
+        short for an ID or bank number — and at most CLEAN_CACHE_SIZE of them, emptied when full)."""
+        if len(text) > CLEAN_CACHE_CHARS:
+            return self._clean(text)
+        out = self._cleaned.get(text)
+        if out is None:
+            if len(self._cleaned) >= CLEAN_CACHE_SIZE:
+                self._cleaned.clear()
+            out = self._cleaned[text] = self._clean(text)
+        return out
+
+    def _clean(self, text: str) -> str:
         t = normalize(text)
         for wrong, right in self.dialect:
             if wrong in t:

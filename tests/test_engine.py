@@ -5,6 +5,7 @@ import asyncio
 import uuid
 
 import pytest
+import redis.asyncio as aioredis
 
 from bot.conversation import Session
 from bot.engine import Engine, SessionBusy
@@ -196,3 +197,22 @@ async def test_middleware_sees_effects_and_can_answer_instead_of_the_dialogue(se
     await redis.delete(SessionKey("console", chat.user).key("handoff"))
     turn = await chat("菜单")
     assert turn["state"] == "menu" and turn["handoff"] is False
+
+
+async def test_the_engine_lane_leaves_the_pool_to_other_commands(request, redis_url):
+    """The engine's begin/commit keep some connections of the client's pool for themselves (bot/sessions.py
+    `_Lane`): never so many that the client's other commands run out once a burst of messages is over."""
+    if request.node.callspec.params.get("redis_url") == "cluster":
+        pytest.skip("the cluster client keeps redis-py's own path (no lane)")
+    client = aioredis.from_url(redis_url, decode_responses=True, max_connections=8)
+    try:
+        engine = Engine(RedisSessionStore(client), CountingDialogue())
+        for _ in range(3):  # bursts as wide as the pool
+            users = [user_id() for _ in range(8)]
+            turns = await asyncio.gather(*(engine.handle(Incoming("console", u, u, "m1", "hi")) for u in users))
+            assert len(turns) == 8 and not any(t.duplicate for t in turns)
+        assert len(engine.store._lane.idle) <= 2  # a quarter of the pool
+        assert await client.ping()  # the rest went back to the pool
+        assert len(client.connection_pool._in_use_connections) <= 2
+    finally:
+        await client.aclose()
