@@ -198,9 +198,9 @@ class RedisSessionStore:
         keys = [key.key("session"), key.key("lock"), key.key(f"dedup:{message_id}"), key.key("handoff"),
                 key.key("seen"), key.key("undelivered")]
         args = [token, lock_ttl_ms, message_id]
-        if self._lane is not None:
-            return await self._lane_begin(key, message_id, token, claim, keys, args)
         if claim is None:
+            if self._lane is not None:
+                return _begun((await self._lane.script(_BEGIN, _evalsha(self._begin, keys, args)))[0])
             return _begun(await self._begin(keys=keys, args=args))
         previous, result = await self._claim_and_begin(claim, keys, args)
         begun = _begun(result)
@@ -210,24 +210,10 @@ class RedisSessionStore:
             raise ClaimRefused(claim.key)
         return begun
 
-    async def _lane_begin(self, key: SessionKey, message_id: str, token: str, claim: Claim | None,
-                          keys: list[str], args: list[Any]) -> Begun:
-        """`begin` on the lane: the claim's SET and the script's EVALSHA in one packet."""
-        lane = self._lane
-        assert lane is not None
-        evalsha = ("EVALSHA", self._begin.sha, len(keys), *keys, *args)
-        if claim is None:
-            return _begun((await lane.script(_BEGIN, evalsha))[0])
-        claim_set = ("SET", claim.key, claim.value, "NX", "EX", claim.ttl, "GET")
-        previous, result = await lane.script(_BEGIN, evalsha, before=claim_set)
-        begun = _begun(result)
-        if previous is not None and _s(previous) != claim.value:
-            if begun[0] == "acquired":
-                await self.abort(key, message_id, token)
-            raise ClaimRefused(claim.key)
-        return begun
-
     async def _claim_and_begin(self, claim: Claim, keys: list[str], args: list[Any]) -> list[Any]:
+        if self._lane is not None:  # the claim's SET and the script's EVALSHA in one packet
+            return await self._lane.script(_BEGIN, _evalsha(self._begin, keys, args),
+                                           before=("SET", claim.key, claim.value, "NX", "EX", claim.ttl, "GET"))
         if self._cluster:
             # redis-py's cluster pipeline refuses EVALSHA, and the claim lives in another slot anyway: two
             # round trips on a cluster (the claim first, so a refused one starts no run).
@@ -259,7 +245,7 @@ class RedisSessionStore:
                 key.key("undelivered")]
         args = [token, session.dumps(), self.ttl, turn_json, reply_ttl, message_id, int(time.time()), dedup_ttl]
         if self._lane is not None:
-            ok = (await self._lane.script(_COMMIT, ("EVALSHA", self._commit.sha, len(keys), *keys, *args)))[-1]
+            ok = (await self._lane.script(_COMMIT, _evalsha(self._commit, keys, args)))[-1]
         else:
             ok = await self._commit(keys=keys, args=args)
         return bool(ok)
@@ -367,6 +353,11 @@ class _Lane:
             await conn.disconnect(nowait=True)
             raise
         return replies
+
+
+def _evalsha(script: Any, keys: list[str], args: list[Any]) -> tuple:
+    """The EVALSHA command of a registered script, for `_Lane.script`."""
+    return ("EVALSHA", script.sha, len(keys), *keys, *args)
 
 
 def _raise_errors(replies: list[Any]) -> list[Any]:
