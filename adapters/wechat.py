@@ -425,10 +425,11 @@ class WeChatChannel:
 
     def _reply(self, received: Received, text: str) -> web.Response:
         msg = received.message
-        xml = text_reply_xml(msg.target, msg.source, text, int(self.clock()))
+        now = int(self.clock())
+        xml = text_reply_xml(msg.target, msg.source, text, now)
         if received.encrypted:
             assert self.crypto is not None
-            xml = self.crypto.encrypt_message(xml, received.nonce, str(int(self.clock())))
+            xml = self.crypto.encrypt_message(xml, received.nonce, str(now))
         return web.Response(text=xml, content_type="application/xml")
 
     async def _locale(self, openid: str) -> str:
