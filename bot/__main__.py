@@ -30,19 +30,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def _serve(settings: Settings, *, reuse_port: bool, announce: bool = True) -> None:
     import logging
 
-    from aiohttp import web
-
     from adapters.app import create_app  # the entry point may import adapters/ (tests/test_layering.py)
+    from bot.serving import serve
     from bot.status import banner
 
     app = create_app(settings)
     app.on_startup.append(_freeze_heap)
     # The access log costs a record per request; it is kept at LOG_LEVEL=DEBUG only.
     access = logging.getLogger("aiohttp.access")
-    web.run_app(app, host=settings.host, port=settings.port,
-                print=(lambda _: print(banner(app, settings), flush=True)) if announce else None,
-                access_log=access if access.isEnabledFor(logging.DEBUG) else None, reuse_port=reuse_port,
-                loop=_new_loop())
+    serve(app, settings.host, settings.port, reuse_port=reuse_port,
+          access_log=access if access.isEnabledFor(logging.DEBUG) else None,
+          started=(lambda: print(banner(app, settings), flush=True)) if announce else None, loop_factory=_new_loop)
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -110,7 +108,7 @@ def _prefork(settings: Settings, workers: int) -> None:
     stop(None, None)
     for p in procs:
         p.join()
-    # Stopped by a signal: a clean exit (aiohttp's GracefulExit leaves the workers with code 1). A worker
+    # Stopped by a signal: a clean exit, whatever code the workers left with. A worker
     # that died on its own: its code, so the process manager sees the failure.
     sys.exit(0 if told_to_stop else (first.exitcode or 1))
 
