@@ -452,6 +452,7 @@ async def run_cell(c: Contender, users: int, duration: float, per_user: int, wor
         (data / f"u{i + 1}.lua").write_text(
             "return {\n" + ",\n".join(f"{{{lua_long(p)},{lua_long(b)}}}" for p, b in rows) + "\n}\n", encoding="utf-8")
     cpu0, rt0, cmd0, api0 = c.server.cpu(), c.server.round_trips(), await commands_total(redis), await bot_api_calls(c.bot_api)
+    api_cpu0 = c.bot_api.cpu() if c.bot_api is not None else 0.0
     proc = await asyncio.create_subprocess_exec(
         "wrk", "-t", str(users), "-c", str(users), "-d", f"{max(1, round(duration))}s", "--timeout", "5s", "-s", str(lua),
         c.server.base + (c.path or "/wechat"), "--", str(data), c.content_type, c.secret or "-",
@@ -459,6 +460,7 @@ async def run_cell(c: Contender, users: int, duration: float, per_user: int, wor
     out, _ = await proc.communicate()
     await settle(c.server)  # messages still in flight when wrk stopped finish before anything is read
     cpu1, rt1, cmd1, api1 = c.server.cpu(), c.server.round_trips(), await commands_total(redis), await bot_api_calls(c.bot_api)
+    api_cpu = (c.bot_api.cpu() - api_cpu0) if c.bot_api is not None else 0.0
     shutil.rmtree(data, ignore_errors=True)
     line = next((ln for ln in out.decode().splitlines() if ln.startswith("BENCHJSON ")), None)
     if line is None:
@@ -483,6 +485,7 @@ async def run_cell(c: Contender, users: int, duration: float, per_user: int, wor
         "rt": (rt1 - rt0) / msgs, "cmds": (cmd1 - cmd0) / msgs,
         "cpu_us": (cpu1 - cpu0) * 1e6 / msgs,
         "api": sum(calls.values()) / msgs, "api_detail": calls,
+        "api_cpu_us": api_cpu * 1e6 / max(sum(calls.values()), 1),
         "problems": problems, "users": users,
     }
 
@@ -644,13 +647,14 @@ async def main() -> None:
             print()
             print("\n".join(fmt_table(contenders, results, users, args.repeats)))
         print()
-        print("Bot API calls per message (median repeat, by method):")
+        print("Bot API calls per message (median repeat, by method), and the stand-in's CPU per call (it shares the machine):")
         for c in contenders:
             if c.bot_api is not None:
                 rs = results[(c.name, users_list[-1])]
                 d = rs[len(rs) // 2]["api_detail"]
                 msgs = max(rs[len(rs) // 2]["ok"], 1)
-                print(f"  {c.name:15s} " + (", ".join(f"{m} {v / msgs:.2f}" for m, v in sorted(d.items())) or "none"))
+                cost = f"   ({rs[len(rs) // 2]['api_cpu_us']:.0f} µs CPU per call)" if d else ""
+                print(f"  {c.name:15s} " + (", ".join(f"{m} {v / msgs:.2f}" for m, v in sorted(d.items())) or "none") + cost)
         print()
         print("Redis memory left by one 8-message refund conversation (MEMORY USAGE of every key it created):")
         for ln in memory:

@@ -20,6 +20,8 @@ _FIELD_TYPES: dict[str, tuple[type, ...]] = {
     "pending": (dict, type(None)), "data": (dict,), "updated_at": (int, float), "v": (int,),
 }
 
+_NAME_TYPES = (str, type(None))  # a history step's flow and state (JSON gives exact types: no subclasses)
+
 
 class DamagedValue(ValueError):
     """A stored session or handoff pointer that cannot be read (not JSON, or fields of the wrong type)."""
@@ -62,11 +64,13 @@ class Session:
         for name, types in _FIELD_TYPES.items():
             if name in data and (not isinstance(data[name], types) or isinstance(data[name], bool)):
                 raise DamagedValue(f"session field {name!r} is a {type(data[name]).__name__}")
-        if not all(isinstance(o, str) for o in data.get("options", ())):
-            raise DamagedValue("session options are not all strings")
+        # Plain loops without generators: this runs on every message, over up to `history_limit` steps.
+        for o in data.get("options", ()):
+            if type(o) is not str:
+                raise DamagedValue("session options are not all strings")
         for snap in data.get("history", ()):
-            if not (isinstance(snap, dict) and isinstance(snap.get("slots"), dict)
-                    and all(isinstance(snap.get(k), (str, type(None))) for k in ("flow", "state"))):
+            if not (type(snap) is dict and type(snap.get("slots")) is dict
+                    and type(snap.get("flow")) in _NAME_TYPES and type(snap.get("state")) in _NAME_TYPES):
                 raise DamagedValue("session history holds a step of the wrong shape")
         pending = data.get("pending")
         if pending is not None and not (isinstance(pending.get("flow"), str)
