@@ -15,6 +15,7 @@ is aiohttp's as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import socket
@@ -50,13 +51,22 @@ def serve(app: web.Application, host: str | None, port: int, *, reuse_port: bool
         finally:
             await runner.cleanup()
 
-    # asyncio.Runner cancels the main task after GracefulExit, which runs its `finally` (the graceful
-    # shutdown), then the remaining tasks and async generators — what run_app does after a signal.
+    # As run_app: after the signal only the main task is cancelled, and run to its end — its `finally` is
+    # the graceful shutdown, which lets requests in flight finish — and only then does leaving the
+    # Runner cancel whatever is left and close the loop. (Runner.run would cancel every task at once,
+    # requests in flight included.)
     with asyncio.Runner(loop_factory=loop_factory) as runner:
+        loop = runner.get_loop()
+        task = loop.create_task(main())
         try:
-            runner.run(main())
+            loop.run_until_complete(task)
         except (GracefulExit, KeyboardInterrupt):
             pass
+        finally:
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    loop.run_until_complete(task)
 
 
 class AcceptAllSite(web.BaseSite):
