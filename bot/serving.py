@@ -92,20 +92,14 @@ class AcceptAllSite(web.BaseSite):
 
 
 def listen(host: str | None, port: int, *, reuse_port: bool, backlog: int) -> list[socket.socket]:
-    """Listening sockets for every address ``host`` resolves to, set up as `loop.create_server` does."""
+    """Listening sockets for every address ``host`` resolves to, as `loop.create_server` binds them: one per
+    address (IPv6 ones IPv6-only), each made by the standard library's `socket.create_server`."""
     infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     sockets: list[socket.socket] = []
     try:
-        for family, kind, proto, _name, address in dict.fromkeys(infos):
-            sock = socket.socket(family, kind, proto)
+        for family, _kind, _proto, _name, address in dict.fromkeys(infos):
+            sock = socket.create_server(address, family=family, backlog=backlog, reuse_port=reuse_port)
             sockets.append(sock)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if reuse_port:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            if family == socket.AF_INET6:  # one socket per family, as asyncio binds them
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            sock.bind(address)
-            sock.listen(backlog)
             sock.setblocking(False)
     except OSError:
         for sock in sockets:
